@@ -1,0 +1,35 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+
+.PHONY: run test install install-dev translations lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	$(BIN)/pybabel compile -d portal/translations --statistics
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pybabel compile -d portal/translations --statistics
+
+## Install everything and serve the site on http://127.0.0.1:5000 (SQLite and the search index live locally).
+run: install
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## Install everything (Python packages; Chromium when missing) and run the whole test suite.
+test: install-dev
+	bash scripts/ensure-browser.sh
+	$(BIN)/ruff check portal tests bench
+	$(BIN)/python -m pytest -q
+
+lint: install-dev
+	$(BIN)/ruff check portal tests bench
+
+clean:
+	rm -rf $(VENV) instance search_index/v-* search_index/current test-artifacts

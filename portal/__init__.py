@@ -1,0 +1,68 @@
+"""«Работа после освобождения»: the application factory."""
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from portal import config as default_config
+
+
+class ConfigError(RuntimeError):
+    """The app refuses to start with this configuration."""
+
+
+def create_app(test_config=None):
+    """Build the app: defaults, then PORTAL_* environment variables, then test_config."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(default_config)
+    app.config.from_prefixed_env("PORTAL")
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _configure_secret_key(app)
+    _configure_production(app)
+
+    from portal import cli, content, extensions, i18n, security, static_files, templating
+    from portal.views import errors, guides
+
+    extensions.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    static_files.init_app(app)
+    content.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+
+    app.register_blueprint(guides.bp)
+    errors.init_app(app)
+    return app
+
+
+def is_production(app):
+    return str(app.config.get("ENV", "development")).lower() == "production"
+
+
+def _configure_secret_key(app):
+    """Development gets a key generated once into the instance folder; production must bring its own."""
+    key = app.config.get("SECRET_KEY")
+    if key:
+        if is_production(app) and (len(str(key)) < app.config["SECRET_KEY_MIN_LENGTH"]
+                                   or "change" in str(key).lower() or "example" in str(key).lower()):
+            raise ConfigError("PORTAL_SECRET_KEY is too short or an example value: give 32+ random characters")
+        return
+    if is_production(app):
+        raise ConfigError("PORTAL_SECRET_KEY is required in production (32+ random characters)")
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _configure_production(app):
+    if is_production(app):
+        app.config["DEBUG"] = False
+        app.debug = False
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+        app.config["PREFERRED_URL_SCHEME"] = "https"
