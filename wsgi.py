@@ -1,4 +1,11 @@
 """Entry point for `flask --app wsgi` and gunicorn (`gunicorn wsgi:app`)."""
-from portal import create_app
+import sys
 
-app = create_app()
+from portal import ConfigError, create_app
+from portal.content import ContentError
+
+try:
+    app = create_app()
+except (ContentError, ConfigError) as error:
+    # A plain message naming the file and field (or setting) instead of a traceback.
+    sys.exit(f"Сайт не запущен:\n{error}")

@@ -22,6 +22,9 @@ def create_app(test_config=None):
     _configure_secret_key(app)
     _configure_production(app)
 
+    from portal import database
+    database.configure(app)
+
     from portal import cli, content, extensions, i18n, security, static_files, templating
     from portal.views import errors, guides
 

@@ -41,9 +41,12 @@ def check_content(content_dir, config, echo=print):
 
 
 @content_cli.command("check")
-def content_check_command():
+@click.option("--content-dir", type=click.Path(file_okay=False), default=None,
+              help="Check another content folder (default: the site's own).")
+def content_check_command(content_dir):
     """Validate front matter and links, and lint plain language; exit 1 on any problem."""
-    if not check_content(current_app.config["CONTENT_DIR"], current_app.config, echo=click.echo):
+    folder = content_dir or current_app.config["CONTENT_DIR"]
+    if not check_content(folder, current_app.config, echo=click.echo):
         sys.exit(1)
 
 

@@ -12,6 +12,10 @@ SECRET_KEY = None
 SECRET_KEY_MIN_LENGTH = 32  # characters; ≥ 32 random bytes as ASVS 5 asks
 
 CONTENT_DIR = str(PACKAGE_DIR / "content")
+MIGRATIONS_DIR = str(PACKAGE_DIR / "migrations")
+
+# Any SQLAlchemy URL; empty means SQLite in the instance folder (one host only: see docs/deploy.md).
+DATABASE_URL = ""
 SEARCH_INDEX_DIR = str(PROJECT_DIR / "search_index")
 
 # Canonical address of the site, used in sitemap.xml, OpenGraph tags and shared links.

@@ -1,0 +1,30 @@
+"""Database URL and SQLite settings: WAL, synchronous=FULL, a busy timeout and foreign keys on every connection."""
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+
+def database_uri(app):
+    """PORTAL_DATABASE_URL when given, else a SQLite file in the instance folder."""
+    url = app.config.get("DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{Path(app.instance_path) / 'portal.sqlite3'}"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    # WAL lets readers work while a request is written; FULL makes an acknowledged request survive a crash.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def configure(app):
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})

@@ -1,0 +1,40 @@
+"""Zero configuration in development; production refuses unsafe settings."""
+import pytest
+
+from portal import ConfigError, create_app
+
+STRONG = "s3cr3t-" + "q" * 40
+
+
+def _config(tmp_path, **extra):
+    return {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "SEARCH_INDEX_DIR": str(tmp_path / "idx"), **extra}
+
+
+def test_development_generates_a_secret_key_once_into_the_instance_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("PORTAL_SECRET_KEY", raising=False)
+    first = create_app(_config(tmp_path, SECRET_KEY=None))
+    second = create_app(_config(tmp_path, SECRET_KEY=None))
+    assert len(first.config["SECRET_KEY"]) >= 64
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+
+
+@pytest.mark.parametrize("key", [None, "short", "change-me-" + "x" * 40])
+def test_production_refuses_to_start_without_a_strong_secret(tmp_path, key):
+    with pytest.raises(ConfigError):
+        create_app(_config(tmp_path, ENV="production", SECRET_KEY=key))
+
+
+def test_production_starts_with_a_strong_secret_and_no_debug(tmp_path):
+    app = create_app(_config(tmp_path, ENV="production", SECRET_KEY=STRONG))
+    assert app.debug is False
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
+
+
+def test_environment_variables_with_the_portal_prefix_configure_the_app(tmp_path, monkeypatch):
+    monkeypatch.setenv("PORTAL_CENTRE_PHONE", "8 (351) 000-00-00")
+    app = create_app(_config(tmp_path, SECRET_KEY=STRONG))
+    assert app.config["CENTRE_PHONE"] == "8 (351) 000-00-00"
+    page = app.test_client().get("/").get_data(as_text=True)
+    assert 'href="tel:8(351)0000000"' in page

@@ -1,0 +1,43 @@
+"""The Russian catalogue is complete and the .pot is not stale."""
+from babel.messages.pofile import read_po
+
+from portal.cli import extract_messages
+from tests.conftest import ROOT
+
+TRANSLATIONS = ROOT / "portal" / "translations"
+
+
+def _ids(catalog):
+    return {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
+
+
+def test_pot_file_matches_the_strings_in_the_code(tmp_path):
+    fresh = tmp_path / "messages.pot"
+    extract_messages(fresh)
+    with fresh.open("rb") as new, (TRANSLATIONS / "messages.pot").open("rb") as committed:
+        assert _ids(read_po(new)) == _ids(read_po(committed)), "run `flask translate update`"
+
+
+def test_every_interface_string_has_a_russian_translation():
+    with (TRANSLATIONS / "messages.pot").open("rb") as pot, \
+            (TRANSLATIONS / "ru" / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        template, russian = read_po(pot), read_po(po, locale="ru")
+    missing = []
+    for message in template:
+        if not message.id:
+            continue
+        translated = russian.get(message.id)
+        strings = [] if translated is None else (
+            list(translated.string) if isinstance(translated.string, tuple) else [translated.string])
+        if not strings or not all(strings) or translated.fuzzy:
+            missing.append(message.id)
+    assert not missing, missing
+
+
+def test_russian_plurals_have_three_forms():
+    with (TRANSLATIONS / "ru" / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        russian = read_po(po, locale="ru")
+    assert russian.num_plurals == 3
+    for message in russian:
+        if message.pluralizable:
+            assert len(message.string) == 3 and all(message.string), message.id
