@@ -12,11 +12,11 @@ $(BIN)/python:
 
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
-	$(BIN)/pybabel compile -d portal/translations --statistics
+	$(BIN)/pybabel compile --use-fuzzy -d portal/translations --statistics
 
 install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
-	$(BIN)/pybabel compile -d portal/translations --statistics
+	$(BIN)/pybabel compile --use-fuzzy -d portal/translations --statistics
 
 ## Install everything and serve the site on http://127.0.0.1:5000 (SQLite and the search index live locally).
 run: install
@@ -26,7 +26,7 @@ run: install
 test: install-dev
 	bash scripts/ensure-browser.sh
 	$(BIN)/ruff check portal tests bench
-	$(BIN)/python -m pytest -q
+	PORTAL_TEST_POSTGRES_URL="$$(bash scripts/test-services.sh)" $(BIN)/python -m pytest -q
 
 lint: install-dev
 	$(BIN)/ruff check portal tests bench

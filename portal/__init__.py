@@ -25,18 +25,30 @@ def create_app(test_config=None):
     from portal import database
     database.configure(app)
 
-    from portal import cli, content, extensions, i18n, security, static_files, templating
-    from portal.views import errors, guides
+    from portal import cli, content, extensions, i18n, search_index, security, static_files, templating
+    from portal.views import errors, guides, search
 
     extensions.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     static_files.init_app(app)
     content.init_app(app)
+    search_index.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
 
     app.register_blueprint(guides.bp)
+    app.register_blueprint(search.bp)
+    from portal.views import apply
+    app.register_blueprint(apply.bp)
+    from portal.views import staff
+    staff.init_app(app)
+    from portal.views import feedback as feedback_views
+    feedback_views.init_app(app)
+    from portal.views import conviction as conviction_views
+    conviction_views.init_app(app)
+    from portal import plan
+    plan.init_app(app)
     errors.init_app(app)
     return app
 
@@ -69,3 +81,10 @@ def _configure_production(app):
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["SESSION_COOKIE_NAME"] = "__Host-session"
         app.config["PREFERRED_URL_SCHEME"] = "https"
+        missing = [k for k in ("OPERATOR_NAME", "OPERATOR_ADDRESS", "OPERATOR_EMAIL", "OPERATOR_PHONE")
+                   if not str(app.config.get(k) or "").strip()]
+        if missing:
+            raise ConfigError("The consent names the operator: set " + ", ".join(f"PORTAL_{k}" for k in missing))
+        if int(app.config.get("WORKERS", 1)) > 1 and str(app.config["RATELIMIT_STORAGE_URI"]).startswith("memory"):
+            raise ConfigError("PORTAL_WORKERS > 1 needs shared rate-limit storage: set PORTAL_RATELIMIT_STORAGE_URI "
+                              "to redis://…")

@@ -14,9 +14,33 @@ SECRET_KEY_MIN_LENGTH = 32  # characters; ≥ 32 random bytes as ASVS 5 asks
 CONTENT_DIR = str(PACKAGE_DIR / "content")
 MIGRATIONS_DIR = str(PACKAGE_DIR / "migrations")
 
+# «Судимость и работа» (/proverka-sudimosti, docs/conviction-check.md): the rules file, and where «Выйти»
+# sends a person reading on a shared phone (a plain navigation with no referrer; our page loads nothing).
+CONVICTION_RULES_FILE = str(PACKAGE_DIR / "content" / "conviction.yaml")
+CONVICTION_EXIT_URL = "https://ya.ru/"
+
 # Any SQLAlchemy URL; empty means SQLite in the instance folder (one host only: see docs/deploy.md).
 DATABASE_URL = ""
+SQLITE_BUSY_TIMEOUT = 5.0  # seconds a write waits for another writer before the person is told to retry
 SEARCH_INDEX_DIR = str(PROJECT_DIR / "search_index")
+
+# Search (portal/search_index.py, docs/search.md).
+SEARCH_BUILD_ON_START = True  # build the index at start-up when missing, corrupt or older than the content
+SEARCH_BUILD_LOCK_TIMEOUT = 120  # seconds a starting worker waits while another one builds the index
+SEARCH_KEEP_BUILDS = 1  # previous index builds kept next to the published one, for rollback
+SEARCH_SYNONYMS_FILE = ""  # empty: synonyms.yaml in CONTENT_DIR
+SEARCH_RESULTS_PER_PAGE = 10  # results per page; capped at 20 whatever is configured
+SEARCH_MAX_QUERY_CHARS = 200  # longer queries are cut, never rejected
+SEARCH_MAX_QUERY_TERMS = 20  # words beyond this are dropped: each word costs a term lookup per field
+SEARCH_TIME_LIMIT = 0.5  # seconds one Whoosh search may run before the results found so far are shown
+SEARCH_CACHE_SIZE = 256  # recent result pages kept per worker, keyed by normalised query and index build
+SEARCH_SUGGEST_LIMIT = 6  # autocomplete entries
+# Shown when a search is empty or finds nothing: the guides people need most.
+SEARCH_POPULAR_GUIDES = ["kuda-idti/pervye-30-dney", "posobie/kto-poluchaet", "posobie/kak-vstat-na-uchet",
+                         "rabota/gde-iskat", "dokumenty/vosstanovit-pasport", "sudimost/zakrytye-professii"]
+SEARCH_STATS_ENABLED = True  # anonymous count per normalised query per day (portal/search_stats.py)
+SEARCH_STATS_MIN_COUNT = 3  # staff see a query only once it was counted this many times
+SEARCH_STATS_KEEP_DAYS = 90  # statistics older than this are deleted
 
 # Canonical address of the site, used in sitemap.xml, OpenGraph tags and shared links.
 SITE_URL = "http://127.0.0.1:5000"
@@ -30,6 +54,53 @@ CENTRE_ADDRESS = ""
 CENTRE_HOURS = ""
 CENTRE_EMAIL = ""
 
+# The personal-data operator named in the consent and the privacy policy. Not in the sourced facts:
+# the centre sets them; production refuses to start while any is empty.
+OPERATOR_NAME = "ОКУ ЦЗН г. Челябинска"
+OPERATOR_ADDRESS = ""
+OPERATOR_EMAIL = ""
+OPERATOR_PHONE = ""
+
+# Applications: personal data of closed requests is removed after this many days (ст. 21 152-ФЗ).
+APPLICATION_RETENTION_DAYS = 30
+APPLY_MIN_FILL_SECONDS = 3  # faster than a person can fill the form: treated as a bot
+APPLY_RATE_LIMIT = "5 per hour"  # per anonymous client
+APPLY_GLOBAL_RATE_LIMIT = "500 per hour"  # all clients together
+APPLY_COMMENT_MAX = 1000  # characters
+
+# The staff desk (portal/staff_auth.py, docs/staff.md).
+STAFF_IDLE_MINUTES = 30  # a staff session ends after this long without a request (ASVS 4 3.3.2)
+STAFF_ABSOLUTE_HOURS = 12  # and this long after sign-in, however active
+STAFF_CODE_MINUTES = 5  # time to type the app code after the password step
+STAFF_SETUP_HOURS = 24  # a setup link from `flask staff create|reset-password` works this long, once
+STAFF_LOGIN_RATE_LIMIT = "5 per minute"  # sign-in and code POSTs per anonymous client
+STAFF_ACCOUNT_RATE_LIMIT = "10 per hour"  # sign-in and code POSTs per account: a soft lock, never permanent
+STAFF_TOTP_ISSUER = "CZN Chelyabinsk"  # the name shown in the authenticator app (ASCII: some apps garble UTF-8)
+STAFF_PAGE_SIZE = 25  # requests per desk page
+
+# Optional e-mail notice «new request N» (portal/notify.py): off while SMTP_HOST is empty.
+SMTP_HOST = ""
+SMTP_PORT = 587
+SMTP_STARTTLS = True
+SMTP_USERNAME = ""
+SMTP_PASSWORD = ""
+SMTP_FROM = ""
+SMTP_TO = ""  # one address or several separated by commas
+SMTP_TIMEOUT = 5  # seconds
+SMTP_IN_BACKGROUND = True  # send from a thread: a slow mail server never delays the person's confirmation
+
+# Anonymous feedback, sharing, the leaflet and the staff dashboard (portal/feedback.py, docs/feedback.md).
+FEEDBACK_RATE_LIMIT = "30 per hour"  # per anonymous client and widget endpoint
+FEEDBACK_COMMENT_MAX = 500  # characters of a «Нет» comment, after masking
+FEEDBACK_COMMENT_WINDOW = 3600  # seconds after «Нет» during which a comment can be added to that answer
+LOYALTY_GUIDES = ["kuda-idti/pervye-30-dney", "posobie/kak-vstat-na-uchet"]  # step-by-step guides ask 0–10
+LEAFLET_GUIDES = ["kuda-idti/pervye-30-dney", "posobie/kto-poluchaet", "dokumenty/spisok-dokumentov",
+                  "sudimost/zakrytye-professii", "rabota/gde-iskat", "kuda-idti/probaciya"]
+LEAFLET_MAX_GUIDES = 6  # QR codes that still fit one A4 sheet
+DASHBOARD_DEFAULT_DAYS = 30
+DASHBOARD_MAX_DAYS = 731  # two years; longer periods are refused
+DASHBOARD_MIN_CELL = 5  # counts of people's requests below this are shown as «<5» (security item 31)
+
 LANGUAGES = ["ru", "en"]
 BABEL_DEFAULT_LOCALE = "ru"
 BABEL_DEFAULT_TIMEZONE = "Asia/Yekaterinburg"  # Chelyabinsk time, UTC+5
@@ -39,6 +110,13 @@ CONTENT_MAX_AVG_SENTENCE_WORDS = 15
 CONTENT_MAX_SENTENCE_WORDS = 30
 CONTENT_MIN_READABILITY = 50  # Oborneva's Flesch reading ease; 50 and above reads "easy" for Russian
 CONTENT_TOC_MIN_HEADINGS = 3  # a table of contents is shown from this many ## headings
+
+# Rate limits: memory:// is per process, so more than one worker needs Redis (redis://127.0.0.1:6379).
+WORKERS = 1  # how many processes serve the app; must match gunicorn's workers
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # a Redis outage must not take the application form down
+RATELIMIT_HEADERS_ENABLED = True
+RATELIMIT_KEY_PREFIX = "portal"
 
 MAX_CONTENT_LENGTH = 64 * 1024  # bytes; no form here needs more
 SESSION_COOKIE_HTTPONLY = True

@@ -20,11 +20,15 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
 
 def configure(app):
-    app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app)
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    uri = database_uri(app)
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    options = {"pool_pre_ping": True}
+    if uri.startswith("sqlite"):
+        # sqlite3's timeout is SQLite's busy handler: wait this long for a writer before "database is locked".
+        options["connect_args"] = {"timeout": app.config["SQLITE_BUSY_TIMEOUT"]}
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", options)

@@ -1,12 +1,20 @@
 """Flask extensions as module globals, bound to the app in `init_app`."""
+import hashlib
+import hmac
+from datetime import UTC, datetime
+
+from flask import current_app, request
 from flask_babel import Babel
 from flask_compress import Compress
+from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
 babel = Babel()
 compress = Compress()
+csrf = CSRFProtect()
 
 
 class Base(DeclarativeBase):
@@ -17,7 +25,19 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 
 
+def anonymous_client_key():
+    """Rate-limit key: an HMAC of the client address with a secret that changes every day, never the IP."""
+    day = datetime.now(UTC).date().isoformat()
+    secret = f"{current_app.config['SECRET_KEY']}:ratelimit:{day}".encode()
+    return hmac.new(secret, (request.remote_addr or "-").encode(), hashlib.sha256).hexdigest()[:32]
+
+
+limiter = Limiter(key_func=anonymous_client_key)
+
+
 def init_app(app):
     compress.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config["MIGRATIONS_DIR"]), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)

@@ -10,6 +10,19 @@ def has_endpoint(name):
     return name in current_app.view_functions
 
 
+def field_attrs(field, **attributes):
+    """HTML attributes for a form field: the given ones that are set, plus aria-describedby/aria-invalid.
+    WTForms would print a None value as the text "None", so unset ones are left out."""
+    attrs = {name: value for name, value in attributes.items() if value is not None}
+    described = [f"{field.id}-hint"] if field.description else []
+    if field.errors:
+        described.append(f"{field.id}-error")
+        attrs["aria-invalid"] = "true"
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return attrs
+
+
 def init_app(app):
     # Indentation whitespace is bytes on a slow phone line.
     app.jinja_env.trim_blocks = True
@@ -17,5 +30,6 @@ def init_app(app):
     app.jinja_env.globals.update(
         canonical_url=canonical_url,
         has_endpoint=has_endpoint,
+        field_attrs=field_attrs,
         content_sections=lambda: get_library().ordered_sections(),
     )

@@ -23,6 +23,7 @@ def make_app(tmp_path, **overrides):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
         "SEARCH_INDEX_DIR": str(tmp_path / "search_index"),
         "SITE_URL": "http://localhost",
+        "APPLY_MIN_FILL_SECONDS": 0,  # tests post at machine speed; the bot test sets it back
     }
     config.update(overrides)
     app = create_app(config)
@@ -30,6 +31,27 @@ def make_app(tmp_path, **overrides):
         from portal.extensions import db
         db.create_all()
     return app
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A fresh database on the PostgreSQL server that `make test` starts (scripts/test-services.sh)."""
+    import os
+    import uuid
+
+    import sqlalchemy
+
+    base = os.environ.get("PORTAL_TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip("PostgreSQL is not running: `make test` starts it (scripts/test-services.sh)")
+    name = f"portal_test_{uuid.uuid4().hex[:8]}"
+    admin = sqlalchemy.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
+    yield base.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as connection:
+        connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture

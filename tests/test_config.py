@@ -4,6 +4,7 @@ import pytest
 from portal import ConfigError, create_app
 
 STRONG = "s3cr3t-" + "q" * 40
+OPERATOR = {"OPERATOR_ADDRESS": "г. Челябинск (тест)", "OPERATOR_EMAIL": "test@example.org", "OPERATOR_PHONE": "0"}
 
 
 def _config(tmp_path, **extra):
@@ -22,11 +23,11 @@ def test_development_generates_a_secret_key_once_into_the_instance_folder(tmp_pa
 @pytest.mark.parametrize("key", [None, "short", "change-me-" + "x" * 40])
 def test_production_refuses_to_start_without_a_strong_secret(tmp_path, key):
     with pytest.raises(ConfigError):
-        create_app(_config(tmp_path, ENV="production", SECRET_KEY=key))
+        create_app(_config(tmp_path, ENV="production", SECRET_KEY=key, **OPERATOR))
 
 
 def test_production_starts_with_a_strong_secret_and_no_debug(tmp_path):
-    app = create_app(_config(tmp_path, ENV="production", SECRET_KEY=STRONG))
+    app = create_app(_config(tmp_path, ENV="production", SECRET_KEY=STRONG, **OPERATOR))
     assert app.debug is False
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
@@ -38,3 +39,13 @@ def test_environment_variables_with_the_portal_prefix_configure_the_app(tmp_path
     assert app.config["CENTRE_PHONE"] == "8 (351) 000-00-00"
     page = app.test_client().get("/").get_data(as_text=True)
     assert 'href="tel:8(351)0000000"' in page
+
+
+def test_production_refuses_placeholder_operator_details_in_the_consent(tmp_path):
+    with pytest.raises(ConfigError, match="PORTAL_OPERATOR_ADDRESS"):
+        create_app(_config(tmp_path, ENV="production", SECRET_KEY=STRONG, OPERATOR_EMAIL="a@b.ru", OPERATOR_PHONE="1"))
+
+
+def test_production_refuses_per_process_rate_limits_with_several_workers(tmp_path):
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
+        create_app(_config(tmp_path, ENV="production", SECRET_KEY=STRONG, WORKERS=4, **OPERATOR))

@@ -41,3 +41,9 @@ def test_russian_plurals_have_three_forms():
     for message in russian:
         if message.pluralizable:
             assert len(message.string) == 3 and all(message.string), message.id
+
+
+def test_no_translation_is_marked_fuzzy():
+    with (TRANSLATIONS / "ru" / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        russian = read_po(po, locale="ru")
+    assert [m.id for m in russian if m.id and m.fuzzy] == []

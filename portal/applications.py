@@ -1,0 +1,161 @@
+"""Applications ("заявки"): the choices the form offers, contact normalisation, storing a request whole."""
+import re
+import secrets
+import unicodedata
+
+from flask_babel import lazy_gettext as _l
+
+APPLICANTS = {
+    "self": _l("For myself"),
+    "relative": _l("For a relative or friend"),
+    "prison_staff": _l("As a prison-service officer"),
+}
+CONTACT_METHODS = {
+    "phone": _l("Phone call or SMS"),
+    "whatsapp": _l("WhatsApp"),
+    "telegram": _l("Telegram"),
+    "max": _l("MAX"),
+    "vk": _l("VK (VKontakte)"),
+    "in_person": _l("I will come in person"),
+}
+CONVENIENT_TIMES = {
+    "any": _l("Any time"),
+    "morning": _l("Morning, 9–12"),
+    "afternoon": _l("Afternoon, 12–15"),
+    "evening": _l("Late afternoon, 15–18"),
+}
+HELP_KINDS = {
+    "benefit": _l("The unemployment benefit"),
+    "job": _l("Finding a job"),
+    "training": _l("Training, a new trade"),
+    "cv_interview": _l("A CV and the job interview"),
+    "documents": _l("Documents"),
+    "housing": _l("Housing"),
+    "other": _l("Something else"),
+}
+# The districts of Chelyabinsk, so that the centre can suggest the office and jobs near home.
+DISTRICTS = {
+    "kalininsky": "Калининский",
+    "kurchatovsky": "Курчатовский",
+    "leninsky": "Ленинский",
+    "metallurgichesky": "Металлургический",
+    "sovetsky": "Советский",
+    "traktorozavodsky": "Тракторозаводский",
+    "tsentralny": "Центральный",
+    "outside": _l("Outside Chelyabinsk"),
+}
+STATUSES = {
+    "new": _l("New"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+    "unreachable": _l("Could not reach"),
+}
+CLOSED_STATUSES = {"done", "unreachable"}
+
+# An unambiguous alphabet for reference numbers read out over the phone (no 0/O, 1/I/L).
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+PHONE_DIGITS_RE = re.compile(r"\d")
+PHONE_ALLOWED_RE = re.compile(r"^[\d\s()+\-.]+$")
+HANDLE_RE = re.compile(r"^@?[A-Za-z0-9_.]{3,64}$")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+
+
+def new_reference():
+    """A short reference like «К7F-3QX»: 6 characters, about 887 million possibilities."""
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+    return f"{code[:3]}-{code[3:]}"
+
+
+def clean_text(value):
+    """NFC-normalise, drop control and invisible characters, fold runs of spaces (newlines kept)."""
+    value = unicodedata.normalize("NFC", value or "")
+    value = CONTROL_RE.sub("", value)
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in value.replace("\r\n", "\n").split("\n")]
+    return "\n".join(lines).strip()
+
+
+def normalise_phone(value):
+    """Russian mobile or landline in any common spelling -> '+7XXXXXXXXXX', or None if it is not one."""
+    if not value or not PHONE_ALLOWED_RE.match(value.strip()):
+        return None
+    if value.count("+") > 1 or ("+" in value and not value.strip().startswith("+")):
+        return None
+    digits = "".join(PHONE_DIGITS_RE.findall(value))
+    if len(digits) == 11 and digits[0] in "78":
+        digits = digits[1:]
+    elif len(digits) != 10:
+        return None
+    if value.strip().startswith("+") and not value.strip().startswith("+7"):
+        return None
+    if digits[0] not in "3489":  # Russian geographic (3, 4, 8) and mobile (9) numbers
+        return None
+    return "+7" + digits
+
+
+def normalise_contact(method, value):
+    """The contact in one stored form for its method, or None when it is not valid for that method."""
+    value = clean_text(value)
+    if method == "in_person":
+        return ""
+    if method in ("phone", "whatsapp", "max"):
+        return normalise_phone(value)
+    if method == "telegram":
+        phone = normalise_phone(value)
+        if phone:
+            return phone
+        handle = value.removeprefix("https://t.me/").removeprefix("t.me/")
+        return "@" + handle.lstrip("@") if HANDLE_RE.match(handle) and len(handle.lstrip("@")) >= 5 else None
+    if method == "vk":
+        phone = normalise_phone(value)
+        if phone:
+            return phone
+        handle = re.sub(r"^(https?://)?(m\.)?vk\.(com|ru)/", "", value)
+        return handle.lstrip("@") if HANDLE_RE.match(handle) else None
+    return None
+
+
+class StorageUnavailable(Exception):
+    """The database could not take the request (locked, read-only, full, down): tell the person, keep input."""
+
+
+def store_application(form, consent_version, now=None):
+    """Store one request whole and return (application, created). A repeated idempotency key returns the
+    request stored the first time. Raises StorageUnavailable when the database cannot take it."""
+    from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+
+    from portal.extensions import db
+    from portal.models import Application, utcnow
+
+    key = (form.idempotency_key.data or "").strip()[:64] or secrets.token_hex(16)
+    now = now or utcnow()
+    try:
+        existing = db.session.execute(db.select(Application).filter_by(idempotency_key=key)).scalar_one_or_none()
+        if existing is not None:
+            return existing, False
+        for _attempt in range(5):
+            application = Application(
+                reference=new_reference(), idempotency_key=key, created_at=now, status="new",
+                applicant=form.applicant.data, help_needed=",".join(form.help_needed.data),
+                consent_version=consent_version, consented_at=now,
+                name=form.name.data, contact_method=form.contact_method.data,
+                contact_value=normalise_contact(form.contact_method.data, form.contact_value.data) or None,
+                convenient_time=form.convenient_time.data or None, contact_from=form.contact_from_date(),
+                district=form.district.data or None, comment=form.comment.data or None)
+            db.session.add(application)
+            try:
+                db.session.commit()
+                return application, True
+            except IntegrityError:
+                db.session.rollback()
+                # Either a double tap stored the same key a moment ago, or the reference collided.
+                existing = db.session.execute(
+                    db.select(Application).filter_by(idempotency_key=key)).scalar_one_or_none()
+                if existing is not None:
+                    return existing, False
+        raise StorageUnavailable("no free reference number")
+    except OperationalError as error:
+        db.session.rollback()
+        raise StorageUnavailable(type(error.orig).__name__) from None
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        raise StorageUnavailable(type(error).__name__) from None

@@ -1,0 +1,140 @@
+"""The staff desk's plain functions: the filtered list, status changes, notes and the CSV export."""
+
+import csv
+import io
+
+from flask_babel import force_locale, format_datetime
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, literal, select
+
+from portal.applications import (
+    APPLICANTS,
+    CLOSED_STATUSES,
+    CONTACT_METHODS,
+    CONVENIENT_TIMES,
+    DISTRICTS,
+    HELP_KINDS,
+    STATUSES,
+    clean_text,
+)
+from portal.audit import record
+from portal.extensions import db
+from portal.models import Application, ApplicationNote
+
+NOTE_MAX = 2000  # characters
+# Unanswered requests first, then those in progress, then closed ones; newest first within each group.
+STATUS_ORDER = {"new": 0, "in_progress": 1, "unreachable": 2, "done": 3}
+# A cell starting with one of these is a formula to Excel and LibreOffice (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CSV_DELIMITER = ";"  # what Excel with Russian regional settings expects (the list separator there is «;»)
+
+
+def desk_query(status=None, help_code=None):
+    """Requests for the desk, optionally of one status and needing one kind of help, in desk order."""
+    query = select(Application)
+    if status in STATUSES:
+        query = query.where(Application.status == status)
+    if help_code in HELP_KINDS:
+        # help_needed is «job,housing»: wrap it in commas so «job» never matches inside another code.
+        query = query.where(
+            (literal(",") + Application.help_needed + literal(",")).contains(f",{help_code},")
+        )
+    order = case(STATUS_ORDER, value=Application.status, else_=len(STATUS_ORDER))
+    return query.order_by(order, Application.created_at.desc(), Application.id.desc())
+
+
+def label(choices, code):
+    """The human label of a stored code; an unknown code is shown as it is (escaped by the template)."""
+    return str(choices[code]) if code in choices else (code or "")
+
+
+def help_labels(application):
+    return [label(HELP_KINDS, code) for code in application.help_codes]
+
+
+def change_status(application, new_status, staff, moment):
+    """Set a new status; closing stamps closed_at (the retention clock), reopening clears it."""
+    if new_status not in STATUSES:
+        raise ValueError("unknown status")
+    old = application.status
+    if new_status == old:
+        return False
+    application.status = new_status
+    application.status_changed_at = moment
+    if new_status in CLOSED_STATUSES:
+        if application.closed_at is None or old not in CLOSED_STATUSES:
+            application.closed_at = moment
+    else:
+        application.closed_at = None
+    record(staff, "status_changed", "application", application.id, f"{old}->{new_status}")
+    return True
+
+
+def clean_note(text):
+    return clean_text(text or "")
+
+
+def add_note(application, text, staff, moment):
+    note = ApplicationNote(
+        application_id=application.id, staff_id=staff.id, created_at=moment, text=clean_note(text)
+    )
+    db.session.add(note)
+    # The note's text is personal data about the person: the audit says only that a note was added.
+    record(staff, "note_added", "application", application.id)
+    return note
+
+
+def csv_cell(value):
+    """A value safe to open in a spreadsheet: text starting like a formula gets a leading apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _local(moment):
+    return format_datetime(moment, "dd.MM.yyyy HH:mm") if moment else ""
+
+
+EXPORT_HEADER = [
+    _l("Reference"),
+    _l("Received"),
+    _l("Status"),
+    _l("Who is asking"),
+    _l("Help needed"),
+    _l("Name"),
+    _l("Contact method"),
+    _l("Contact"),
+    _l("Convenient time"),
+    _l("Contact from"),
+    _l("District"),
+    _l("Comment"),
+    _l("Closed"),
+    _l("Personal data deleted"),
+]
+
+
+def export_csv(applications):
+    """UTF-8 with a BOM (so Excel picks the right encoding for Cyrillic), «;»-separated, CRLF lines."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    with force_locale("ru"):
+        writer.writerow([str(title) for title in EXPORT_HEADER])
+        for a in applications:
+            row = [
+                a.reference,
+                _local(a.created_at),
+                label(STATUSES, a.status),
+                label(APPLICANTS, a.applicant),
+                ", ".join(help_labels(a)),
+                a.name,
+                label(CONTACT_METHODS, a.contact_method),
+                a.contact_value,
+                label(CONVENIENT_TIMES, a.convenient_time),
+                a.contact_from.strftime("%d.%m.%Y") if a.contact_from else "",
+                label(DISTRICTS, a.district),
+                a.comment,
+                _local(a.closed_at),
+                _local(a.purged_at),
+            ]
+            writer.writerow([csv_cell(value) for value in row])
+    return buffer.getvalue()

@@ -1,0 +1,158 @@
+"""Database tables. Personal data lives only in `Application` (and `EmployerSignup` contacts); every other
+table is anonymous by construction: no IP, cookie, user agent or identifier columns."""
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+
+
+def utcnow():
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+# ---------------------------------------------------------------- applications (issue 4)
+
+class Application(db.Model):
+    """A request to be contacted. Personal columns are nulled by the retention purge; the rest stay as counts."""
+
+    __tablename__ = "application"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(12), unique=True, index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    applicant: Mapped[str] = mapped_column(String(20))              # self / relative / prison_staff
+    help_needed: Mapped[str] = mapped_column(String(200))           # comma-separated codes
+    status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    status_changed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    consent_version: Mapped[str] = mapped_column(String(64))        # SHA-256 of the consent text shown
+    consented_at: Mapped[datetime] = mapped_column(DateTime)
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # Personal data: nulled by `flask requests purge`.
+    name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    contact_method: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    contact_value: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    convenient_time: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    contact_from: Mapped[date | None] = mapped_column(Date, nullable=True)
+    district: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    notes: Mapped[list["ApplicationNote"]] = relationship(back_populates="application",
+                                                          cascade="all, delete-orphan",
+                                                          order_by="ApplicationNote.created_at")
+
+    @property
+    def help_codes(self):
+        return [code for code in (self.help_needed or "").split(",") if code]
+
+
+class ApplicationNote(db.Model):
+    """A staff member's internal note on a request (personal: deleted by the purge)."""
+
+    __tablename__ = "application_note"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    text: Mapped[str] = mapped_column(Text)
+
+    application: Mapped[Application] = relationship(back_populates="notes")
+    staff: Mapped["StaffUser | None"] = relationship()
+
+
+class AuditEvent(db.Model):
+    """Who did what and when, without personal data: status changes, exports, logins, purges."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(80))                 # staff username or "system"
+    action: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    object_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    detail: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+# ---------------------------------------------------------------- staff (issue 4)
+
+class StaffUser(db.Model):
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)  # a code is used once
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class StaffSession(db.Model):
+    """Server-side session: the cookie carries a random token whose hash is stored here, so logout revokes it."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    staff: Mapped[StaffUser] = relationship()
+
+
+class StaffSetupToken(db.Model):
+    """A one-time link to set a password and enrol the second factor; expires in 24 hours."""
+
+    __tablename__ = "staff_setup_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+    staff: Mapped[StaffUser] = relationship()
+
+
+# ---------------------------------------------------------------- anonymous feedback (issue 5)
+
+class PageFeedback(db.Model):
+    """«Была ли эта страница полезной?»: page, answer, masked text, day. Nothing about the visitor."""
+
+    __tablename__ = "page_feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page: Mapped[str] = mapped_column(String(120), index=True)
+    useful: Mapped[bool] = mapped_column(Boolean)
+    text: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+
+
+class ShareCount(db.Model):
+    """How often a page was passed on, per channel and day."""
+
+    __tablename__ = "share_count"
+    __table_args__ = (UniqueConstraint("page", "channel", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page: Mapped[str] = mapped_column(String(120))
+    channel: Mapped[str] = mapped_column(String(20))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LoyaltyAnswer(db.Model):
+    """One 0–10 answer to «посоветуете ли вы центр?», with where it was asked and the day."""
+
+    __tablename__ = "loyalty_answer"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    score: Mapped[int] = mapped_column(Integer)
+    asked_on: Mapped[str] = mapped_column(String(120))
+    day: Mapped[date] = mapped_column(Date, index=True)

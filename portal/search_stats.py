@@ -1,0 +1,139 @@
+"""Anonymous search statistics for the content team: how often each normalised query was searched per day
+and whether it found anything.
+
+Nothing else is stored: no IP, cookie, user agent, time of day or identifier of any kind. A query that
+contains a digit, `@` or a link is never stored (phone numbers, e-mails, case numbers, addresses). Staff
+see a query only once it was counted SEARCH_STATS_MIN_COUNT times in the kept period, and rows older than
+SEARCH_STATS_KEEP_DAYS are deleted. Recording never breaks a search and never logs the query.
+"""
+import logging
+import re
+from datetime import UTC, date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.extensions import db
+
+log = logging.getLogger("portal.search_stats")
+
+MAX_QUERY_CHARS = 200
+# Anything that may identify a person or point somewhere: digits (phones, dates, case numbers),
+# e-mail and messenger handles, and links with or without a scheme.
+UNSTORABLE_RE = re.compile(r"\d|@|://|www\.|\b[\w-]+\.(?:[a-z]{2,}|рф)\b", re.I)
+WORD_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
+class SearchQueryDay(db.Model):
+    """One row per normalised query and day: how many times it was searched and whether it found anything."""
+
+    __tablename__ = "search_query_day"
+
+    query: Mapped[str] = mapped_column(sa.String(MAX_QUERY_CHARS), primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True, index=True)
+    count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    found: Mapped[bool] = mapped_column(sa.Boolean, nullable=False)
+
+
+def storable(text):
+    """Whether a query may be counted at all."""
+    return bool(text) and not UNSTORABLE_RE.search(text)
+
+
+def normalise(text):
+    """Lower case, ё → е, words only, single spaces: «Пособие,  ПОСОБИЕ!» → «пособие пособие»."""
+    words = WORD_RE.findall(text.casefold().replace("ё", "е"))
+    return " ".join(words)[:MAX_QUERY_CHARS].strip()
+
+
+def _today():
+    return datetime.now(UTC).date()
+
+
+_last_purge = None
+
+
+def record(*texts, found):
+    """Count one search of the normalised query; skip it when any given text is unstorable.
+
+    `texts` are the raw query and the query actually searched (after a layout repair); the last one is
+    stored. Returns True when a row was written. Errors are logged without the query and swallowed.
+    """
+    global _last_purge
+    config = current_app.config
+    if not config.get("SEARCH_STATS_ENABLED", True) or not texts or not all(storable(t) for t in texts):
+        return False
+    query = normalise(texts[-1])
+    if not query:
+        return False
+    today = _today()
+    try:
+        _upsert(query, today, bool(found))
+        if _last_purge != today:
+            purge_old()
+            _last_purge = today
+        db.session.commit()
+        return True
+    except Exception as error:  # a statistics failure must never become a failed search
+        db.session.rollback()
+        # The exception text may quote the SQL parameters, i.e. the query: log only its type.
+        log.warning("search statistics not recorded: %s", type(error).__name__)
+        return False
+
+
+def _upsert(query, day, found):
+    table = SearchQueryDay.__table__
+    dialect = db.session.get_bind().dialect.name
+    values = {"query": query, "day": day, "count": 1, "found": found}
+    if dialect in ("sqlite", "postgresql"):
+        if dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        statement = insert(table).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=[table.c.query, table.c.day],
+            set_={"count": table.c.count + 1, "found": statement.excluded.found})
+        db.session.execute(statement)
+        return
+    updated = db.session.execute(sa.update(table).where(table.c.query == query, table.c.day == day)
+                                 .values(count=table.c.count + 1, found=found))
+    if not updated.rowcount:
+        db.session.execute(sa.insert(table).values(**values))
+
+
+def purge_old(keep_days=None):
+    """Delete rows older than SEARCH_STATS_KEEP_DAYS; returns how many went. The caller commits."""
+    keep_days = keep_days or current_app.config["SEARCH_STATS_KEEP_DAYS"]
+    cutoff = _today() - timedelta(days=keep_days)
+    result = db.session.execute(sa.delete(SearchQueryDay).where(SearchQueryDay.day < cutoff))
+    return result.rowcount or 0
+
+
+def visible_queries(limit=20, only_not_found=False, min_count=None):
+    """[(query, times), …] most searched first, only queries counted min_count (3) times or more."""
+    config = current_app.config
+    min_count = min_count or config["SEARCH_STATS_MIN_COUNT"]
+    cutoff = _today() - timedelta(days=config["SEARCH_STATS_KEEP_DAYS"])
+    total = sa.func.sum(SearchQueryDay.count)
+    statement = (sa.select(SearchQueryDay.query, total).where(SearchQueryDay.day >= cutoff)
+                 .group_by(SearchQueryDay.query).having(total >= min_count)
+                 .order_by(total.desc(), SearchQueryDay.query).limit(limit))
+    if only_not_found:
+        statement = statement.where(SearchQueryDay.found.is_(False))
+    return [(query, int(times)) for query, times in db.session.execute(statement)]
+
+
+def report_text(limit=20):
+    """The `flask search report` text: top queries and top queries that found nothing."""
+    config = current_app.config
+    lines = [f"Поисковые запросы за {config['SEARCH_STATS_KEEP_DAYS']} дней "
+             f"(показаны только набранные {config['SEARCH_STATS_MIN_COUNT']} раза и больше).", "",
+             "Чаще всего ищут:"]
+    top = visible_queries(limit)
+    lines += [f"  {times:>5}  {query}" for query, times in top] or ["  —"]
+    lines += ["", "Ничего не нашлось:"]
+    missing = visible_queries(limit, only_not_found=True)
+    lines += [f"  {times:>5}  {query}" for query, times in missing] or ["  —"]
+    return "\n".join(lines)

@@ -1,0 +1,117 @@
+"""The search page and the autocomplete endpoint: thin views over portal.search_index.
+
+Search responses are `Cache-Control: private, no-store` (a query can say a lot about a person), set no
+cookie and log nothing about the query; only the anonymous daily count in portal.search_stats is kept.
+"""
+import logging
+import re
+
+from flask import Blueprint, current_app, jsonify, make_response, render_template, request, url_for
+
+from portal import search_index, search_stats
+from portal.content import get_library
+from portal.i18n import current_lang, localized_route
+
+bp = Blueprint("search", __name__)
+
+NO_STORE = "private, no-store"
+_QUERY_STRING_RE = re.compile(r"(\s/[^\s?]*)\?\S*")
+
+
+class StripQueryString(logging.Filter):
+    """Cut query strings out of the development server's request lines: `/search?q=…` is logged as `/search`.
+
+    gunicorn is configured the same way in gunicorn.conf.py (`%(U)s`, the path without the query).
+    """
+
+    def filter(self, record):
+        if isinstance(record.args, tuple):
+            record.args = tuple(_QUERY_STRING_RE.sub(r"\1", a) if isinstance(a, str) else a
+                                for a in record.args)
+        elif isinstance(record.msg, str):
+            record.msg = _QUERY_STRING_RE.sub(r"\1", record.msg)
+        return True
+
+
+@bp.record_once
+def _keep_queries_out_of_request_logs(_state):
+    werkzeug_log = logging.getLogger("werkzeug")
+    if not any(isinstance(f, StripQueryString) for f in werkzeug_log.filters):
+        werkzeug_log.addFilter(StripQueryString())
+
+
+def _page_number():
+    try:
+        return max(1, min(int(request.args.get("page", "1")), search_index.MAX_PAGES))
+    except ValueError:
+        return 1
+
+
+def _popular_guides(lang):
+    library = get_library()
+    keys = [k for k in current_app.config["SEARCH_POPULAR_GUIDES"] if k in library.guides]
+    return [library.guide(key, lang)[0] for key in keys]
+
+
+def _all_guides_by_section(lang):
+    library = get_library()
+    return [(section, [library.guide(g.key, lang)[0] for g in library.section_guides(section.slug)])
+            for section in library.ordered_sections()]
+
+
+def _results_view(outcome, lang):
+    """Pair every hit with its guide in the interface language; a hit the library no longer has is dropped."""
+    library = get_library()
+    rows = []
+    for hit in outcome.hits:
+        guide, _fallback = library.guide(hit.key, lang)
+        section = library.sections.get(hit.section)
+        if guide is None or section is None:
+            continue
+        translated = guide.lang != "ru"
+        rows.append({"guide": guide, "section": section, "snippet": None if translated else hit.snippet})
+    return rows
+
+
+@localized_route(bp, "/search")
+def results():
+    raw = request.args.get("q", "")
+    page = _page_number()
+    lang = current_lang()
+    context = {"raw_query": raw, "outcome": None, "rows": [], "unavailable": False}
+    if raw.strip():
+        try:
+            outcome = search_index.search(raw, page=page, lang=lang)
+        except search_index.SearchUnavailable:
+            context.update(unavailable=True, sections=_all_guides_by_section(lang))
+        else:
+            context.update(outcome=outcome, rows=_results_view(outcome, lang))
+            if page == 1 and outcome.searched.strip():
+                search_stats.record(raw, outcome.searched, found=outcome.total > 0)
+    if context["unavailable"] is False and not context["rows"]:
+        context["popular"] = _popular_guides(lang)
+    response = make_response(render_template("search/results.html", **context))
+    response.headers["Cache-Control"] = NO_STORE
+    return response
+
+
+@bp.route("/search/suggest")
+def suggest():
+    """Up to SEARCH_SUGGEST_LIMIT guides whose title or keywords start like the typed words."""
+    lang = request.args.get("lang", "ru")
+    lang = lang if lang in current_app.config["LANGUAGES"] else "ru"
+    library = get_library()
+    items = []
+    try:
+        keys = search_index.suggest(request.args.get("q", ""), current_app.config["SEARCH_SUGGEST_LIMIT"])
+    except search_index.SearchUnavailable:
+        keys = []
+    for key in keys:
+        guide, _fallback = library.guide(key, lang)
+        if guide is not None:
+            items.append({"title": guide.title,
+                          "url": url_for("guides.guide", section_slug=guide.section, slug=guide.slug,
+                                         lang_code=lang)})
+    response = make_response(jsonify(items))
+    response.headers["Cache-Control"] = NO_STORE
+    return response

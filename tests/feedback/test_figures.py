@@ -1,0 +1,71 @@
+"""The arithmetic behind the dashboard: NPS, small-count suppression, chart bars and the CSV format."""
+import csv
+import io
+
+import pytest
+
+from portal import feedback
+from portal.feedback import chart_bars, csv_bytes, csv_cell, nps, suppress
+
+
+@pytest.mark.parametrize(("scores", "total", "promoters", "passives", "detractors", "score"), [
+    ([10, 10, 9, 8, 7, 0], 6, 3, 2, 1, 33.3),
+    ([9, 10], 2, 2, 0, 0, 100.0),
+    ([0, 6, 3], 3, 0, 0, 3, -100.0),
+    ([7, 8, 7, 8], 4, 0, 4, 0, 0.0),
+    ([10, 6], 2, 1, 0, 1, 0.0),
+    ([10, 10, 10, 0, 7, 7, 7, 7], 8, 3, 4, 1, 25.0),
+    ([9] * 7 + [5], 8, 7, 0, 1, 75.0),
+    ([9] * 1 + [0] * 7, 8, 1, 0, 7, -75.0),
+    (list(range(11)), 11, 2, 2, 7, -45.5),   # −45.45… rounds half away from zero
+    ([10] * 3 + [0] * 4 + [8] * 1, 8, 3, 1, 4, -12.5),
+])
+def test_nps_is_percent_promoters_minus_percent_detractors(scores, total, promoters, passives, detractors,
+                                                           score):
+    distribution = {}
+    for s in scores:
+        distribution[s] = distribution.get(s, 0) + 1
+    result = nps(distribution)
+    assert (result.total, result.promoters, result.passives, result.detractors) == (
+        total, promoters, passives, detractors)
+    assert result.score == score
+
+
+def test_nps_of_nobody_is_none():
+    assert nps({}) is None
+    assert nps(dict.fromkeys(range(11), 0)) is None
+
+
+@pytest.mark.parametrize(("count", "shown"), [(0, "<5"), (1, "<5"), (4, "<5"), (5, "5"), (17, "17")])
+def test_small_counts_of_requests_are_suppressed(app, count, shown):
+    with app.app_context():
+        assert suppress(count) == shown
+
+
+def test_a_suppressed_bar_has_no_length_that_would_give_the_number_away(app):
+    with app.app_context():
+        bars = chart_bars([("W1", 3), ("W2", 10), ("W3", 20), ("W4", 1)], suppressed=True)
+    assert [(b["width"], b["display"]) for b in bars] == [
+        (0, "<5"), (150, "10"), (feedback.CHART_BAR_MAX, "20"), (0, "<5")]
+
+
+def test_unsuppressed_bars_scale_to_the_largest_value(app):
+    with app.app_context():
+        bars = chart_bars([("a", 0), ("b", 1), ("c", 4)])
+    assert [b["width"] for b in bars] == [0, 75, 300]
+    assert [b["display"] for b in bars] == ["0", "1", "4"]
+
+
+@pytest.mark.parametrize(("value", "cell"), [
+    ('=HYPERLINK("x")', "'=HYPERLINK(\"x\")"), ("+7 999", "'+7 999"), ("@cmd", "'@cmd"), ("-20", "-20"),
+    ("-12,5", "-12,5"), ("<5", "<5"), ("/posobie/kto-poluchaet", "/posobie/kto-poluchaet"),
+])
+def test_csv_cells_never_start_a_formula(value, cell):
+    assert csv_cell(value) == cell
+
+
+def test_csv_is_utf8_with_bom_and_semicolons():
+    body = csv_bytes([["Раздел", "Значение"], ["Поделились; ВКонтакте", 3]])
+    assert body.startswith(b"\xef\xbb\xbf")
+    parsed = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert parsed == [["Раздел", "Значение"], ["Поделились; ВКонтакте", "3"]]
