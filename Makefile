@@ -20,6 +20,7 @@ install-dev: $(BIN)/python
 
 ## Install everything and serve the site on http://127.0.0.1:5000 (SQLite and the search index live locally).
 run: install
+	$(FLASK) db upgrade
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 ## Install everything (Python packages; Chromium when missing) and run the whole test suite.

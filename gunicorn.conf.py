@@ -1,9 +1,49 @@
-"""gunicorn settings that matter for privacy; give deployment ones (bind, workers) on the command line.
+"""gunicorn settings: `.venv/bin/gunicorn -c gunicorn.conf.py wsgi:app` (docs/deploy.md has the whole set-up).
 
-The access log never contains a query string: search queries (`/search?q=…`) can say a lot about a person,
-so the request is logged as method and path only (`%(U)s`), never the request line (`%(r)s`) or the query
-(`%(q)s`). The referrer (`%(f)s`) is left out too: after a search it is the results page, query included.
-No client address (`%(h)s`) or user agent (`%(a)s`) either: the reverse proxy keeps what monitoring needs.
+Privacy. The access log never contains a query string: search queries (`/search?q=…`) can say a lot about a
+person, so the request is logged as method and path only (`%(U)s`), never the request line (`%(r)s`) or the
+query (`%(q)s`). The referrer (`%(f)s`) is left out too: after a search it is the results page, query
+included. No client address (`%(h)s`) or user agent (`%(a)s`) either: the reverse proxy keeps what
+monitoring needs.
+
+Deployment settings come from the environment, so the app and gunicorn read the same numbers:
+- bind: 127.0.0.1:8000 unless `-b` is given on the command line (nginx in front; never a public address);
+- PORTAL_WORKERS processes (default 1) × PORTAL_THREADS threads each (default 4). The app reads
+  PORTAL_WORKERS too and refuses more than one worker with per-process (memory://) rate limits.
+
+No preload (`preload_app = False`): each worker imports and builds the app itself after the fork. Nothing
+the app opens (SQLAlchemy pool, Whoosh files, Redis connections, the SMTP thread) can then be shared across
+a fork, which keeps the search rule "never open a searcher before fork" true by construction; workers that
+start together build a missing search index once (a lock file in the index folder). It also makes
+`kill -HUP` (`systemctl reload`) load new code, guides and translations into fresh workers; with preload
+they would keep the master's old copy. The cost, measured in docs/performance.md: a few seconds of start-up
+and the content and dictionaries loaded once per worker.
 """
+import os
+
+
+def _int_env(name, default, low, high):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    number = int(value)  # a typo fails the start with a clear ValueError, never a silent default
+    if not low <= number <= high:
+        raise ValueError(f"{name}={number}: expected {low}–{high}")
+    return number
+
+
+bind = ["127.0.0.1:8000"]
+workers = _int_env("PORTAL_WORKERS", 1, 1, 64)
+threads = _int_env("PORTAL_THREADS", 4, 1, 64)
+worker_class = "gthread"
+preload_app = False
+
+timeout = 30  # a worker silent this long is restarted
+graceful_timeout = 20  # requests in flight get this long on restart or stop
+keepalive = 5  # seconds an idle keep-alive connection from nginx stays open
+# Only the local nginx may set X-Forwarded-Proto (gunicorn's default, written out): then the app sees https.
+forwarded_allow_ips = "127.0.0.1,::1"
+
 accesslog = "-"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+errorlog = "-"

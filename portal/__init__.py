@@ -49,6 +49,8 @@ def create_app(test_config=None):
     conviction_views.init_app(app)
     from portal import plan
     plan.init_app(app)
+    from portal.views import employers as employers_views
+    employers_views.init_app(app)
     errors.init_app(app)
     return app
 

@@ -101,6 +101,13 @@ DASHBOARD_DEFAULT_DAYS = 30
 DASHBOARD_MAX_DAYS = 731  # two years; longer periods are refused
 DASHBOARD_MIN_CELL = 5  # counts of people's requests below this are shown as «<5» (security item 31)
 
+# Friendly employers (/rabotodateli, portal/employers.py, docs/employers.md).
+EMPLOYER_CONFIRMATION_MONTHS = 6  # a card not re-confirmed by the centre for this long leaves the public list
+EMPLOYER_CONTACT_RETENTION_DAYS = 30  # days after a card is hidden until its representative's contacts go
+EMPLOYER_SIGNUP_RATE_LIMIT = "5 per hour"  # sign-up posts per anonymous client
+EMPLOYER_SIGNUP_GLOBAL_RATE_LIMIT = "100 per hour"  # all clients together
+EMPLOYER_REPORT_RATE_LIMIT = "20 per hour"  # «информация устарела» taps per anonymous client
+
 LANGUAGES = ["ru", "en"]
 BABEL_DEFAULT_LOCALE = "ru"
 BABEL_DEFAULT_TIMEZONE = "Asia/Yekaterinburg"  # Chelyabinsk time, UTC+5

@@ -143,7 +143,7 @@ class Rules:
         return next(b for b in self.bans if b.id == ban_id)
 
     def period(self, sentence, category):
-        """The ст. 86 period for this sentence and category; None after prison when the category is unknown."""
+        """The ст. 86 period for this sentence and category; None after prison with an unknown category."""
         if sentence == PRISON:
             return self.periods[PRISON].get(category)
         return self.periods[sentence]
@@ -245,7 +245,7 @@ TOP_LEVEL = {"reviewed_by_lawyer", "updated", "sources", "groups", "kinds", "cat
 
 
 def load_rules(path, today=None):
-    """Read and validate conviction.yaml; raise ContentError listing every problem, each naming file and field."""
+    """Read and validate conviction.yaml; raise ContentError listing every problem with its file and field."""
     path = Path(path)
     name = path.name
     try:
@@ -264,7 +264,8 @@ def load_rules(path, today=None):
 
     reviewed = data.get("reviewed_by_lawyer")
     if reviewed is not None and (not isinstance(reviewed, date) or reviewed > today):
-        reader.problem("reviewed_by_lawyer", "пусто или дата проверки юристом в виде ГГГГ-ММ-ДД, не в будущем")
+        reader.problem("reviewed_by_lawyer",
+                       "пусто или дата проверки юристом в виде ГГГГ-ММ-ДД, не в будущем")
         reviewed = None
     updated = data.get("updated")
     if not isinstance(updated, date):
@@ -324,7 +325,8 @@ def load_rules(path, today=None):
         raise ContentError(reader.problems)
     return Rules(name, reviewed, updated, groups, tuple(kinds), categories, sentences, expungement, periods,
                  change_date, explained["change"], explained["parole"], explained["court"],
-                 explained["automatic"], explained["effect"], explained["minors"], tuple(bans), tuple(employer))
+                 explained["automatic"], explained["effect"], explained["minors"], tuple(bans),
+                 tuple(employer))
 
 
 def _read_sources(name, value):
@@ -378,7 +380,8 @@ def _read_period(reader, item, where, may_change=False):
         text_before = reader.text(item, "text_before_change", where)
         if before > years:
             reader.problem(f"{where}.years_before_change", "прежний срок не может быть длиннее нового")
-    return Period(years, reader.text(item, "article", where), reader.text(item, "text", where), before, text_before)
+    return Period(years, reader.text(item, "article", where), reader.text(item, "text", where), before,
+                  text_before)
 
 
 def _read_periods(reader, rules):
@@ -418,14 +421,16 @@ def _read_ban(reader, item, where, group_ids, kind_ids):
     exception = None
     if item.get("exception") is not None:
         ex = reader.mapping(item["exception"], f"{where}.exception")
-        exception = Exception_(reader.ids(ex, "categories", f"{where}.exception", CATEGORY_IDS, required=True),
+        exception = Exception_(reader.ids(ex, "categories", f"{where}.exception", CATEGORY_IDS,
+                                          required=True),
                                reader.ids(ex, "not_groups", f"{where}.exception", group_ids),
                                reader.rule(ex, f"{where}.exception"))
     stays_for = reader.ids(item, "stays_for", where, CATEGORY_IDS)
     covered_by = item.get("covered_by")
     return Ban(
         id=ban_id, title=reader.text(item, "title", where), work=reader.text(item, "work", where), rule=rule,
-        instead=reader.text(item, "instead", where), groups=groups, crimes=tuple(crimes), any_chapter=any_chapter,
+        instead=reader.text(item, "instead", where), groups=groups, crimes=tuple(crimes),
+        any_chapter=any_chapter,
         categories=categories, intentional_only=reader.flag(item, "intentional_only", where),
         after_expungement=after, stays_for=stays_for,
         after_note=reader.text(item, "after_note", where, required=bool(stays_for)), unknown=unknown,
@@ -527,7 +532,8 @@ def expungement(rules, answers, today):
         found = []
         for category in categories:
             changes = rules.period(answers.sentence, category).years_before_change is not None
-            for maybe_before in ((True, False) if changes and before is None else (before if changes else None,)):
+            answers_2013 = (True, False) if changes and before is None else (before if changes else None,)
+            for maybe_before in answers_2013:
                 found.append(Option(category, maybe_before, expungement_date(
                     rules, answers.sentence, category, answers.end, before_change=maybe_before)))
         options = tuple(found)
@@ -560,12 +566,13 @@ class Assessment:
     status: str          # closed, closed_if, unclear, lifted (was closed, the conviction is expunged), open
     conditions: tuple    # Condition, ...: all must hold for the ban to apply
     after: str           # what expungement does: lifted, stays, unknown, depends (see ban.after_note)
-    exception: str | None  # the commission route of ст. 351.1: yes, maybe, no; None when the ban has none
+    exception: str | None  # the commission route of ст. 351.1: yes, after, maybe, no; None: the ban has none
     notes: tuple         # texts, e.g. sources disagree about this category
 
 
 def assess(rules, ban, kind_id, category, expunged=False):
-    """Whether `ban` keeps this work closed for a conviction of this kind and category."""
+    """Whether `ban` keeps this work closed for a conviction of this kind and category. `expunged`: whether
+    the conviction is already expunged (True, False, or None when that cannot be told)."""
     kind = rules.kind(kind_id)
     if ban.unknown:
         return Assessment(ban, "unclear", (), "unknown", None, ())
@@ -600,10 +607,12 @@ def assess(rules, ban, kind_id, category, expunged=False):
     if expunged is True and after == "lifted":
         status = "lifted"
     notes = tuple(note for cat, note in ban.category_notes if cat == category or category == UNKNOWN)
-    return Assessment(ban, status, tuple(conditions), after, _exception(ban, kind, category), notes)
+    return Assessment(ban, status, tuple(conditions), after, _exception(ban, kind, category, expunged), notes)
 
 
-def _exception(ban, kind, category):
+def _exception(ban, kind, category, expunged):
+    """The commission route of ст. 351.1: for a conviction a person *had* (expunged or removed), of minor or
+    medium gravity, not sexual. "after": it opens once the conviction is expunged or removed."""
     exception = ban.exception
     if exception is None:
         return None
@@ -613,12 +622,12 @@ def _exception(ban, kind, category):
     if kind.groups and len(excluded) == len(kind.groups):
         return "no"
     if category != UNKNOWN and kind.groups and not excluded:
-        return "yes"
+        return {True: "yes", False: "after"}.get(expunged, "maybe")
     return "maybe"
 
 
 def assess_all(rules, kind_id, category, expunged=False):
-    """Every ban of the file assessed, in file order; a ban `covered_by` one that surely applies is left out."""
+    """Every ban assessed, in file order; a ban `covered_by` one that surely applies is left out."""
     results = {ban.id: assess(rules, ban, kind_id, category, expunged) for ban in rules.bans}
     return [results[ban.id] for ban in rules.bans
             if not (ban.covered_by and results[ban.covered_by].status == "closed")]

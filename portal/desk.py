@@ -112,13 +112,23 @@ EXPORT_HEADER = [
 ]
 
 
-def export_csv(applications):
-    """UTF-8 with a BOM (so Excel picks the right encoding for Cyrillic), «;»-separated, CRLF lines."""
+def csv_text(header, rows):
+    """UTF-8 with a BOM (so Excel picks the right encoding for Cyrillic), «;»-separated, CRLF lines, every
+    cell formula-neutralised. Shared by the requests export and the employers export."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=CSV_DELIMITER, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow([csv_cell(title) for title in header])
+    for row in rows:
+        writer.writerow([csv_cell(value) for value in row])
+    return buffer.getvalue()
+
+
+def export_csv(applications):
+    """The requests as a spreadsheet for staff (see csv_text)."""
+    rows = []
     with force_locale("ru"):
-        writer.writerow([str(title) for title in EXPORT_HEADER])
+        header = [str(title) for title in EXPORT_HEADER]
         for a in applications:
             row = [
                 a.reference,
@@ -136,5 +146,5 @@ def export_csv(applications):
                 _local(a.closed_at),
                 _local(a.purged_at),
             ]
-            writer.writerow([csv_cell(value) for value in row])
-    return buffer.getvalue()
+            rows.append(row)
+    return csv_text(header, rows)

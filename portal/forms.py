@@ -1,5 +1,6 @@
 """The application form: every field validated server-side with a plain Russian message next to it."""
 import re
+import secrets
 import time
 from datetime import date, datetime, timedelta
 
@@ -68,7 +69,32 @@ def seconds_since_start(token):
         return None
 
 
-class ApplicationForm(FlaskForm):
+class BotProtectedForm(FlaskForm):
+    """A public form that stores data: a honeypot, a signed start time and an idempotency key.
+
+    Shared by the application form and the employer sign-up (portal/employers.py).
+    """
+
+    # Bots fill every field; people never see this one (hidden by CSS, out of the tab order).
+    website = StringField(_l("Leave this field empty"))
+    started = HiddenField()
+    idempotency_key = HiddenField()
+
+    def prepare_hidden_fields(self):
+        """Before every render: a fresh timer; the idempotency key survives re-renders (a retry stays one)."""
+        self.started.data = sign_start_time()
+        if not self.idempotency_key.data:
+            self.idempotency_key.data = secrets.token_hex(16)
+
+    def is_bot(self):
+        """A filled honeypot, or a form sent faster than a person can fill it (or with a forged timer)."""
+        if self.website.data:
+            return True
+        elapsed = seconds_since_start(self.started.data)
+        return elapsed is None or elapsed < current_app.config["APPLY_MIN_FILL_SECONDS"]
+
+
+class ApplicationForm(BotProtectedForm):
     applicant = RadioField(_l("Who is asking for help?"), choices=choices(APPLICANTS), default="self")
     name = StringField(_l("How should we address you?"),
                        description=_l("A first name is enough. So the specialist knows who to ask for."))
@@ -90,10 +116,6 @@ class ApplicationForm(FlaskForm):
                             description=_l("Do not describe the conviction, the article or the colony: "
                                            "we do not need it to help you."))
     consent = BooleanField(_l("I agree to the processing of my personal data"))
-    # Bots fill every field; people never see this one (hidden by CSS, out of the tab order).
-    website = StringField(_l("Leave this field empty"))
-    started = HiddenField()
-    idempotency_key = HiddenField()
 
     def validate_name(self, field):
         field.data = clean_text(field.data)
@@ -147,10 +169,3 @@ class ApplicationForm(FlaskForm):
 
     def contact_from_date(self):
         return _parse_date(self.contact_from.data) if self.contact_from.data else None
-
-    def is_bot(self):
-        """A filled honeypot, or a form sent faster than a person can fill it (or with a forged timer)."""
-        if self.website.data:
-            return True
-        elapsed = seconds_since_start(self.started.data)
-        return elapsed is None or elapsed < current_app.config["APPLY_MIN_FILL_SECONDS"]

@@ -21,6 +21,7 @@ Analyzer classes and functions are module-level on purpose: Whoosh pickles them 
 path, so renaming or moving them needs a rebuild (raise SCHEMA_VERSION).
 """
 import fcntl
+import hashlib
 import json
 import logging
 import math
@@ -342,10 +343,11 @@ def guide_documents(library):
 
 
 def suggestion_entries(documents):
-    """Curated autocomplete phrases: each guide's title and keywords, never anything a visitor typed."""
+    """Curated autocomplete phrases: each guide's title and keywords, never anything a visitor typed
+    (employer cards are searchable but not suggested: autocomplete offers guides)."""
     return [{"key": d["key"], "phrases": [normalise_query(d["title"])]
              + [normalise_query(k) for k in d.get("keywords", "").split("\n") if k.strip()]}
-            for d in documents]
+            for d in documents if d.get("section") != "employer"]
 
 
 def current_version(base_dir):
@@ -465,16 +467,32 @@ def rebuild(app, force=True):
     """
     library = app.extensions["content"]
     base = app.config["SEARCH_INDEX_DIR"]
-    if not force and index_status(base, library.content_hash) == "ok":
+    if not force and index_status(base, index_inputs(app)[1]) == "ok":
         return None
     with build_lock(base, app.config["SEARCH_BUILD_LOCK_TIMEOUT"]):
-        # Another worker may have built it while this one waited for the lock.
-        if not force and index_status(base, library.content_hash) == "ok":
+        # Read the inputs again under the lock: another worker may have built meanwhile, or a staff change
+        # may have landed since the check above (building stale inputs last would lose it).
+        documents, content_hash = index_inputs(app)
+        if not force and index_status(base, content_hash) == "ok":
             return None
-        name = build_index(base, guide_documents(library), library.content_hash,
-                           keep=app.config["SEARCH_KEEP_BUILDS"])
-    log.info("search index %s built: %d guides", name, len(library.guides))
+        name = build_index(base, documents, content_hash, keep=app.config["SEARCH_KEEP_BUILDS"])
+    log.info("search index %s built: %d guides, %d documents", name, len(library.guides), len(documents))
     return name
+
+
+def index_inputs(app):
+    """(documents, content hash): the guides, plus today's public employer cards (portal/employers.py) as
+    documents of section "employer". The hash mixes in the cards' hash, so an index built before a card
+    was confirmed, edited, hidden or aged out reads as stale; with no public card it is the guides' own."""
+    from portal import employers
+
+    library = app.extensions["content"]
+    documents = list(guide_documents(library))
+    cards_hash, cards = employers.search_documents(app)
+    if not cards:
+        return documents, library.content_hash
+    combined = hashlib.sha256(f"{library.content_hash}:{cards_hash}".encode()).hexdigest()
+    return documents + cards, combined
 
 
 # ---------------------------------------------------------------- reading
@@ -1042,7 +1060,7 @@ def report_command(limit):
 def purge_command():
     """Delete statistics older than SEARCH_STATS_KEEP_DAYS."""
     from portal import search_stats
-    click.echo(f"Удалено строк: {search_stats.purge_old()}")
+    click.echo(f"Удалено строк: {search_stats.purge_and_commit()}")
 
 
 def init_app(app):

@@ -111,6 +111,13 @@ def purge_old(keep_days=None):
     return result.rowcount or 0
 
 
+def purge_and_commit():
+    """`flask search purge`: delete rows older than SEARCH_STATS_KEEP_DAYS now."""
+    removed = purge_old()
+    db.session.commit()
+    return removed
+
+
 def visible_queries(limit=20, only_not_found=False, min_count=None):
     """[(query, times), …] most searched first, only queries counted min_count (3) times or more."""
     config = current_app.config

@@ -1,5 +1,6 @@
-"""The conviction rules (portal/conviction.py + content/conviction.yaml): expungement dates under УК РФ ст. 86,
-the bans of ТК РФ and federal laws, leap days, the 3 August 2013 change, and the rules file's validation.
+"""The conviction rules (portal/conviction.py + content/conviction.yaml): expungement dates under
+УК РФ ст. 86, the bans of ТК РФ and federal laws, leap days, the 3 August 2013 change, and the
+validation of the rules file.
 
 Every case in CASES names the article it checks; the expected values were worked out by hand from
 /work/shared/facts/facts-ru.md sections 7 and 8 (see docs/conviction-check.md), not from the code.
@@ -36,13 +37,14 @@ TODAY = date(2026, 11, 26)
 D = date.fromisoformat
 
 BAN_CODES = {"deti": "deti", "pedagog": "pedagog", "taksi": "taksi", "bus": "obshchestvennyy-transport",
-             "ohrana": "ohrana", "oruzhie": "oruzhie", "gos": "gossluzhba", "mun": "munsluzhba", "sil": "silovye"}
+             "ohrana": "ohrana", "oruzhie": "oruzhie", "gos": "gossluzhba", "mun": "munsluzhba",
+             "sil": "silovye"}
 # The three bans whose answer never depends on the conviction's kind (only on intent, expungement, facts).
 USUAL = "ohrana:closed_if mun:unclear sil:unclear"
 
 
 def statuses(spec):
-    """'deti:closed pedagog:-' -> {'deti': 'closed', 'pedagog': None}; '-' = not shown (covered by ст. 351.1)."""
+    """'deti:closed pedagog:-' -> {'deti': 'closed', 'pedagog': None}; '-': not shown (under ст. 351.1)."""
     pairs = dict(item.split(":") for item in f"{spec} {USUAL}".split())
     return {BAN_CODES[code]: (None if status == "-" else status) for code, status in pairs.items()}
 
@@ -72,8 +74,8 @@ CASES = [
      "deti:closed pedagog:- taksi:open bus:open oruzhie:lifted gos:lifted", "yes",
      "УК ст. 86 ч. 3 (1 год); ТК ст. 351.1 действует и после погашения"),
     ("zhizn-zdorove", "sredney", "uslovno", "2027-04-30", False, None, "2027-04-30",
-     "deti:closed pedagog:- taksi:closed_if bus:open oruzhie:closed_if gos:closed", "yes",
-     "УК ст. 86 ч. 3 (условно — конец испытательного срока); ТК ст. 328.1"),
+     "deti:closed pedagog:- taksi:closed_if bus:open oruzhie:closed_if gos:closed", "after",
+     "УК ст. 86 ч. 3 (условно — конец испытательного срока); ТК ст. 328.1; КДН — когда судимость в прошлом"),
     ("narkotiki", "tyazhkoe", PRISON, "2021-07-01", False, False, "2029-07-01",
      "deti:unclear pedagog:closed_if taksi:unclear bus:unclear oruzhie:closed_if gos:closed", "no",
      "ТК ст. 351.1 и 328.1: глава статей о наркотиках не в справке — «точно не знаем»"),
@@ -117,8 +119,9 @@ CASES = [
      "deti:closed pedagog:- taksi:closed_if bus:open oruzhie:closed_if gos:closed", "maybe",
      "УК ст. 86 ч. 3: категория не известна — дата для каждой категории"),
     ("zhizn-zdorove", "sredney", PRISON, "2024-10-01", True, None, None,
-     "deti:closed pedagog:- taksi:closed_if bus:open oruzhie:closed_if gos:closed", "yes",
-     "УК ст. 95: сроков для несовершеннолетних нет в справке — даты нет; ТК ст. 351.1 не зависит от возраста"),
+     "deti:closed pedagog:- taksi:closed_if bus:open oruzhie:closed_if gos:closed", "maybe",
+     "УК ст. 95: сроков для несовершеннолетних нет в справке — даты нет; "
+     "ТК ст. 351.1 не зависит от возраста"),
     ("sobstvennost", "tyazhkoe", PRISON, "2010-01-01", True, None, None,
      "deti:open pedagog:lifted taksi:lifted bus:open oruzhie:closed_if gos:lifted", None,
      "УК ст. 95: сроки короче взрослых, взрослая дата прошла — значит, погашена"),
@@ -126,7 +129,7 @@ CASES = [
      "deti:unclear pedagog:open taksi:unclear bus:open oruzhie:closed_if gos:closed", "maybe",
      "УК ст. 95: несовершеннолетний, условно — только «не позже»"),
     ("obshchestvennaya-bezopasnost", "sredney", PRISON, "2025-12-01", False, None, "2028-12-01",
-     "deti:closed pedagog:- taksi:closed bus:open oruzhie:closed_if gos:closed", "yes",
+     "deti:closed pedagog:- taksi:closed bus:open oruzhie:closed_if gos:closed", "after",
      "ТК ст. 328.1: общественная безопасность — такси закрыто; автобус только для тяжких"),
     ("obshchestvennaya-bezopasnost", "osobo-tyazhkoe", PRISON, "2021-03-03", False, False, "2031-03-03",
      "deti:closed pedagog:- taksi:closed bus:closed oruzhie:closed_if gos:closed", "no",
@@ -145,15 +148,16 @@ CASES = [
 
 @pytest.mark.parametrize(("kind", "category", "sentence", "end", "minor", "before", "expected", "bans", "kdn",
                           "article"), CASES, ids=[f"{i + 1:02d}" for i in range(len(CASES))])
-def test_expungement_date_and_closed_jobs_follow_the_law(kind, category, sentence, end, minor, before, expected,
-                                                         bans, kdn, article):
+def test_expungement_date_and_closed_jobs_follow_the_law(kind, category, sentence, end, minor, before,
+                                                         expected, bans, kdn, article):
     got = expungement_date(RULES, sentence, category, D(end), minor=minor, before_change=before)
     assert got == (D(expected) if expected else None), article
     outcome = expungement(RULES, Answers(kind, category, sentence, D(end), minor, before), TODAY)
-    assessed = {a.ban.id: a for a in assess_all(RULES, kind, category, expunged=outcome.expunged is True)}
+    assessed = {a.ban.id: a for a in assess_all(RULES, kind, category, expunged=outcome.expunged)}
     got_statuses = {ban.id: (assessed[ban.id].status if ban.id in assessed else None) for ban in RULES.bans}
     assert got_statuses == statuses(bans), article
-    assert assessed.get("deti") is None or assessed["deti"].status == "open" or assessed["deti"].exception == kdn
+    children = assessed["deti"]
+    assert children.status == "open" or children.exception == kdn, article
 
 
 def test_the_table_has_at_least_25_cases_around_2013_and_leap_days():
@@ -165,31 +169,34 @@ def test_the_table_has_at_least_25_cases_around_2013_and_leap_days():
 
 
 def test_a_crime_before_18_gives_no_date_but_the_adult_date_as_the_latest_possible():
-    outcome = expungement(RULES, Answers("sobstvennost", "sredney", PRISON, D("2025-05-05"), True, None), TODAY)
+    answers = Answers("sobstvennost", "sredney", PRISON, D("2025-05-05"), True, None)
+    outcome = expungement(RULES, answers, TODAY)
     assert outcome.date is None and outcome.latest == D("2028-05-05")
     assert outcome.expunged is None
     assert "95" in RULES.minors.article
 
 
 def test_unknown_2013_answer_shows_both_periods_and_cannot_tell_if_expunged():
-    outcome = expungement(RULES, Answers("sobstvennost", "tyazhkoe", PRISON, D("2020-01-01"), False, None), TODAY)
+    answers = Answers("sobstvennost", "tyazhkoe", PRISON, D("2020-01-01"), False, None)
+    outcome = expungement(RULES, answers, TODAY)
     assert [(o.before_change, o.date) for o in outcome.options] == [(True, D("2026-01-01")),
                                                                      (False, D("2028-01-01"))]
     assert outcome.expunged is None
 
 
 def test_old_law_is_reported_when_the_pre_2013_period_was_applied():
-    outcome = expungement(RULES, Answers("sobstvennost", "tyazhkoe", PRISON, D("2014-01-01"), False, True), TODAY)
+    answers = Answers("sobstvennost", "tyazhkoe", PRISON, D("2014-01-01"), False, True)
+    outcome = expungement(RULES, answers, TODAY)
     assert outcome.old_law and outcome.date == D("2020-01-01")
     assert "6 лет" in outcome.period.text_before_change
 
 
 def test_expunged_means_the_day_has_passed_not_that_it_is_today():
-    on_the_day = expungement(RULES, Answers("sobstvennost", "nebolshoy", "drugoe", D("2025-11-26"), False, None),
-                             TODAY)
+    def outcome(end):
+        return expungement(RULES, Answers("sobstvennost", "nebolshoy", "drugoe", D(end), False, None), TODAY)
+    on_the_day = outcome("2025-11-26")
     assert on_the_day.date == TODAY and on_the_day.expunged is False
-    day_after = expungement(RULES, Answers("sobstvennost", "nebolshoy", "drugoe", D("2025-11-25"), False, None),
-                            TODAY)
+    day_after = outcome("2025-11-25")
     assert day_after.expunged is True
 
 
@@ -234,7 +241,8 @@ def test_conditions_name_what_must_be_true_for_a_conditional_ban():
     kinds = [c.kind for c in taxi.conditions]
     assert kinds == ["category", "subject"]
     assert taxi.conditions[0].values == ("sredney", "tyazhkoe", "osobo-tyazhkoe")
-    assert taxi.conditions[1].values == (("chapter", "Преступления против половой неприкосновенности и половой свободы"),)
+    sexual = "Преступления против половой неприкосновенности и половой свободы"
+    assert taxi.conditions[1].values == (("chapter", sexual),)
     robbery = {a.ban.id: a for a in closed_jobs(RULES, "sobstvennost", "tyazhkoe")}["taksi"]
     assert robbery.conditions[0].values == (("crime", "это грабёж или разбой"),)
 
@@ -262,7 +270,8 @@ def test_every_ban_is_either_open_or_closed_never_both():
 
 def test_every_rule_names_an_article_and_a_source_from_the_facts_file():
     rules = [ban.rule for ban in RULES.bans] + [rule for _id, rule in RULES.employer] + [
-        RULES.expungement, RULES.change, RULES.parole, RULES.court, RULES.automatic, RULES.effect, RULES.minors]
+        RULES.expungement, RULES.change, RULES.parole, RULES.court, RULES.automatic, RULES.effect,
+        RULES.minors]
     for ban in RULES.bans:
         assert ban.rule.sources or ban.unknown, ban.id
     for rule in rules:
@@ -288,7 +297,8 @@ def test_2013_question_is_asked_only_when_it_can_change_the_date():
     assert "do2013" not in needed_fields({"nakazanie": "uslovno", "tyazhest": "tyazhkoe"}, RULES)
     assert "do2013" not in needed_fields({"nakazanie": PRISON, "tyazhest": "tyazhkoe", "data": "2013-08-02"},
                                          RULES)
-    assert "do2013" in needed_fields({"nakazanie": PRISON, "tyazhest": "tyazhkoe", "data": "2013-08-03"}, RULES)
+    assert "do2013" in needed_fields({"nakazanie": PRISON, "tyazhest": "tyazhkoe", "data": "2013-08-03"},
+                                     RULES)
 
 
 def test_next_question_is_the_first_unanswered_and_an_empty_submission_is_a_problem():
@@ -356,7 +366,8 @@ def rules_copy(tmp_path):
 def test_a_bad_rules_file_fails_naming_the_file_and_the_field(rules_copy, change, field):
     with pytest.raises(ContentError) as error:
         load_rules(rules_copy(change))
-    assert any(p.startswith(f"conviction.yaml: поле «{field}»") for p in error.value.problems), error.value.problems
+    problems = error.value.problems
+    assert any(p.startswith(f"conviction.yaml: поле «{field}»") for p in problems), problems
 
 
 def test_the_app_refuses_to_start_with_a_bad_rules_file(rules_copy, tmp_path):

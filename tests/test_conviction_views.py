@@ -49,8 +49,9 @@ def test_first_question_is_one_question_with_progress_exit_and_back(page):
 
 def test_the_whole_flow_works_through_get_forms_to_the_answer(client):
     response = client.get(START)
-    for choice, date in [("narkotiki", None), ("tyazhkoe", None), ("lishenie-svobody", None), (None, "15.03.2020"),
-                         ("18-i-starshe", None), ("net", None)]:
+    steps = [("narkotiki", None), ("tyazhkoe", None), ("lishenie-svobody", None), (None, "15.03.2020"),
+             ("18-i-starshe", None), ("net", None)]
+    for choice, date in steps:
         page = Page(response).check_invariants()
         assert response.status_code == 200
         response = _submit(client, page, choice, date)
@@ -62,7 +63,7 @@ def test_the_whole_flow_works_through_get_forms_to_the_answer(client):
     assert "Судимость погасится 15 марта 2028 года." in answer.text()
 
 
-def test_answer_page_has_the_date_the_rule_the_bans_and_the_next_steps(page):
+def test_answer_page_has_the_date_the_rule_the_bans_and_the_next_steps(app, page):
     answer = page(f"{ANSWER}?{_query(FULL)}")
     text = answer.text()
     assert answer.soup.h1.get_text(strip=True) == "Ваш ответ: судимость и работа"
@@ -75,7 +76,13 @@ def test_answer_page_has_the_date_the_rule_the_bans_and_the_next_steps(page):
     assert "Точно не знаем, закрыто ли это для вас." in text  # drugs: the chapter is not in the facts
     assert "уточните у юриста центра занятости или в бесплатной юридической помощи" in text
     links = {a["href"] for a in answer.soup.select("main a[href]")}
-    assert {"/rabota/gde-iskat", "/obuchenie/besplatnoe-obuchenie", "/sudimost/govorit-li-rabotodatelyu"} <= links
+    guides = {"/rabota/gde-iskat", "/obuchenie/besplatnoe-obuchenie", "/sudimost/govorit-li-rabotodatelyu"}
+    assert guides <= links
+    if "employers.directory" in app.view_functions:  # the directory is linked only once it is installed
+        with app.test_request_context():
+            from flask import url_for
+            assert url_for("employers.directory") in links
+    assert "Коротко: большая часть работы для вас открыта." in text
     assert answer.soup.find("meta", attrs={"name": "robots"})["content"] == "noindex"
     assert "Проверено юристом центра: —" in text
     assert "Это общая информация, а не юридическая консультация." in text
@@ -83,7 +90,8 @@ def test_answer_page_has_the_date_the_rule_the_bans_and_the_next_steps(page):
 
 
 def test_answer_never_says_only_no_every_closed_job_has_what_you_can_do(page):
-    answer = page(f"{ANSWER}?{_query({**FULL, 'vid': 'obshchestvennaya-bezopasnost', 'tyazhest': 'osobo-tyazhkoe'})}")
+    values = {**FULL, "vid": "obshchestvennaya-bezopasnost", "tyazhest": "osobo-tyazhkoe"}
+    answer = page(f"{ANSWER}?{_query(values)}")
     cards = answer.soup.select(".rule-card")
     assert cards
     for card in cards:
@@ -133,7 +141,8 @@ def test_empty_answer_gets_a_friendly_message_and_keeps_the_earlier_answers(page
 
 
 def test_mistyped_date_is_shown_back_in_a_text_field_with_a_message(page):
-    step = page(f"{START}?vid=drugoe&tyazhest=sredney&nakazanie=uslovno&data=31.02.2024&shag=data", status=422)
+    step = page(f"{START}?vid=drugoe&tyazhest=sredney&nakazanie=uslovno&data=31.02.2024&shag=data",
+                status=422)
     field = step.soup.select_one("#data")
     assert field["type"] == "text" and field["value"] == "31.02.2024"
     assert "Введите дату: день, месяц и год, например 15.03.2024." in step.text()
@@ -144,7 +153,8 @@ def test_date_picker_field_has_a_label_hint_and_limits(page):
     step = page(f"{START}?vid=drugoe&tyazhest=sredney&nakazanie=uslovno&shag=nakazanie")
     field = step.soup.select_one("#data")
     assert field["type"] == "date" and field["min"] == "1950-01-01"
-    assert step.soup.select_one("label[for=data]").get_text(strip=True) == "Когда кончается испытательный срок?"
+    label = step.soup.select_one("label[for=data]").get_text(strip=True)
+    assert label == "Когда кончается испытательный срок?"
 
 
 def test_back_link_returns_to_the_previous_question_with_the_answer_selected(client, page):
@@ -174,7 +184,8 @@ def test_pages_are_never_cached_and_set_no_cookie(client, url):
 def test_answers_and_query_strings_never_reach_any_log(app, client, caplog):
     caplog.set_level(logging.DEBUG)
     canary = "канарейка-7342"
-    urls = [f"{START}?vid={canary}&shag=vid", f"{START}?vid=narkotiki&tyazhest=sredney&data={canary}&shag=data",
+    urls = [f"{START}?vid={canary}&shag=vid",
+            f"{START}?vid=narkotiki&tyazhest=sredney&data={canary}&shag=data",
             f"{ANSWER}?{_query(FULL)}&note={canary}", f"{ANSWER}?vid=narkotiki&do2013={canary}",
             f"/en{ANSWER}?{_query(FULL)}"]
     for url in urls:

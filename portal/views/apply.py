@@ -1,6 +1,5 @@
 """The application form (/zayavka), its confirmation, the consent and the privacy policy."""
 import logging
-import secrets
 
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
@@ -8,7 +7,7 @@ from flask_wtf.csrf import CSRFError
 from portal.applications import HELP_KINDS, StorageUnavailable, store_application
 from portal.consent import consent_paragraphs, consent_version, operator_details
 from portal.extensions import db, limiter
-from portal.forms import ApplicationForm, sign_start_time
+from portal.forms import ApplicationForm
 from portal.i18n import localized_route
 from portal.models import Application
 
@@ -26,9 +25,7 @@ def _global_limit():
 
 def _render_form(form, status=200, problem=None):
     """The form page; on every error the person's input is shown back to them, escaped."""
-    form.started.data = sign_start_time()
-    if not form.idempotency_key.data:
-        form.idempotency_key.data = secrets.token_hex(16)
+    form.prepare_hidden_fields()
     response = make_response(render_template("apply/form.html", form=form, problem=problem), status)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -81,7 +81,7 @@ def answer():
         return redirect(url_for("conviction.questions", **step.raw), code=303)
     answers = answers_from(step.values)
     outcome = expungement(rules, answers, now)
-    jobs = assess_all(rules, answers.kind, answers.category, expunged=outcome.expunged is True)
+    jobs = assess_all(rules, answers.kind, answers.category, expunged=outcome.expunged)
     query = step.answers()
     labels = {c.id: c.label(current_lang()) for c in rules.categories}
     return render_template(
@@ -100,7 +100,7 @@ def answer():
 
 
 def _options(rules, field):
-    """(value, label, hint) for each answer of a choice question; labels of legal terms come from the rules."""
+    """(value, label, hint) for each answer of a choice question; legal terms come from the rules file."""
     lang = current_lang()
     if field == "vid":
         return [(kind.id, kind.label(lang), _chapters(rules, kind)) for kind in rules.kinds]
@@ -108,8 +108,8 @@ def _options(rules, field):
         return [(c.id, c.label(lang), "") for c in rules.categories] + [
             (UNKNOWN, _("I don't know"), _("We will show the date for each category."))]
     if field == "nakazanie":
-        return [(s.id, s.label(lang), _("If you were released on parole, choose this.") if s.id == PRISON else "")
-                for s in rules.sentences]
+        parole = _("If you were released on parole, choose this.")
+        return [(s.id, s.label(lang), parole if s.id == PRISON else "") for s in rules.sentences]
     if field == "vozrast":
         return [(MINOR, _("Under 18"), ""), (ADULT, _("18 or older"), "")]
     if field == "do2013":

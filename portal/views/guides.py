@@ -63,3 +63,9 @@ def robots():
 def canonical_url():
     """The page's public address with no query string: used for OpenGraph and for sharing."""
     return current_app.config["SITE_URL"].rstrip("/") + request.path
+
+
+@localized_route(bp, "/dostupnost")
+def accessibility():
+    """The accessibility statement: what was tested, with what, known gaps, how to report a problem."""
+    return render_template("pages/accessibility.html")

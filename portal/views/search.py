@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, jsonify, make_response, render_templat
 
 from portal import search_index, search_stats
 from portal.content import get_library
+from portal.employers import search_hits as employer_cards
 from portal.i18n import current_lang, localized_route
 
 bp = Blueprint("search", __name__)
@@ -60,10 +61,19 @@ def _all_guides_by_section(lang):
 
 
 def _results_view(outcome, lang):
-    """Pair every hit with its guide in the interface language; a hit the library no longer has is dropped."""
+    """Pair every hit with its guide in the interface language; a hit the library no longer has is dropped.
+
+    An employer card (section "employer") links to its place in the directory, and only while it is still
+    public: a card can be hidden or age out after the index was built.
+    """
     library = get_library()
+    cards = employer_cards([hit.key for hit in outcome.hits if hit.section == "employer"])
     rows = []
     for hit in outcome.hits:
+        if hit.section == "employer":
+            if hit.key in cards:
+                rows.append({"employer": cards[hit.key], "snippet": hit.snippet})
+            continue
         guide, _fallback = library.guide(hit.key, lang)
         section = library.sections.get(hit.section)
         if guide is None or section is None:

@@ -91,6 +91,8 @@ def staff_navigation():
             if rule.rule.rstrip("/") == "/staff/dashboard" and "GET" in rule.methods and not rule.arguments:
                 items.append((url_for(rule.endpoint), _("Figures"), rule.endpoint))
                 break
+        if "employers_staff.index" in current_app.view_functions:
+            items.append((url_for("employers_staff.index"), _("Employers"), "employers_staff.index"))
         return items
 
     return {"staff_nav": staff_nav}

@@ -297,7 +297,11 @@ def test_an_origin_equal_to_this_site_is_accepted_when_sec_fetch_site_is_missing
 
 
 def test_the_widgets_are_the_only_csrf_exempt_views(app):
-    assert csrf._exempt_views == {f"portal.views.feedback.{name}" for name in CSRF_EXEMPT_VIEWS}
+    # «Информация устарела» on the employer cards is the other cookieless, same-origin-only post.
+    from portal.views.employers import CSRF_EXEMPT_VIEWS as EMPLOYER_EXEMPT
+
+    assert csrf._exempt_views == {f"portal.views.feedback.{name}" for name in CSRF_EXEMPT_VIEWS} | {
+        f"portal.views.employers.{name}" for name in EMPLOYER_EXEMPT}
     assert csrf._exempt_blueprints == set()
     exempt_endpoints = {rule.endpoint for rule in app.url_map.iter_rules()
                         if rule.endpoint.startswith("feedback.") and "POST" in rule.methods}
