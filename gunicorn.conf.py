@@ -44,6 +44,10 @@ keepalive = 5  # seconds an idle keep-alive connection from nginx stays open
 # Only the local nginx may set X-Forwarded-Proto (gunicorn's default, written out): then the app sees https.
 forwarded_allow_ips = "127.0.0.1,::1"
 
+# gunicorn ≥ 25 opens a control socket in the user's home; signals and systemd are enough here, and two
+# instances on one host would share its path.
+control_socket_disable = True
+
 accesslog = "-"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"

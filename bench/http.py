@@ -37,8 +37,10 @@ from common import (  # noqa: I001
 )
 
 import argparse  # noqa: E402
+import itertools  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
+import random  # noqa: E402
 import shutil  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
@@ -104,14 +106,16 @@ def search_queries():
             base.append(line.split('{q: "', 1)[1].split('"', 1)[0])
     words = sorted({w for q in base for w in q.split() if len(w) > 3 and w.isalpha()})
     queries = list(dict.fromkeys(base))
-    step = 7
-    i = 0
-    while len(queries) < 400 and words:
-        pair = f"{words[i % len(words)]} {words[(i * step + 3) % len(words)]}"
-        if pair not in queries:
+    pairs = [f"{a} {b}" for a, b in itertools.permutations(words, 2)]
+    random.Random(20261126).shuffle(pairs)  # fixed seed: every run searches the same 400 queries
+    seen = set(queries)
+    for pair in pairs:
+        if len(queries) >= 400:
+            break
+        if pair not in seen:
+            seen.add(pair)
             queries.append(pair)
-        i += 1
-    return queries[:400]
+    return queries
 
 
 # ---------------------------------------------------------------- nginx
@@ -243,13 +247,17 @@ def main():
         prepare(env)
         portal = gunicorn_server("portal", env, app_port, workdir / "portal.log")
         servers.append(portal.start())
-        hello_env = dict(env)
-        hello = gunicorn_server("hello", hello_env, hello_port, workdir / "hello.log",
-                                app="hello_app:app", extra_args=["--pythonpath", str(ROOT / "bench")])
+        # Imported from a copy: from bench/ itself, this file would shadow the standard library's http.
+        (workdir / "hello").mkdir()
+        shutil.copy(ROOT / "bench" / "hello_app.py", workdir / "hello" / "hello_app.py")
+        hello = gunicorn_server("hello", dict(env), hello_port, workdir / "hello.log", app="hello_app:app",
+                                extra_args=["--pythonpath", str(workdir / "hello")])
         servers.append(hello.start())
         with urllib.request.urlopen(portal.url + GUIDE, timeout=10) as response:
             guide_html = response.read()
-        nginx = nginx_server(workdir / "nginx", nginx_port, guide_html, args.workers, brotli)
+        nginx_prefix = workdir / "nginx"
+        workdir.chmod(0o755)  # nginx's workers run as nobody when started as root; the folder holds test data
+        nginx = nginx_server(nginx_prefix, nginx_port, guide_html, args.workers, brotli)
         servers.append(nginx.start())
 
         targets = [

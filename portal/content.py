@@ -475,7 +475,7 @@ def load_library(content_dir):
             guides[guide.key] = guide
         else:
             translations[(guide.key, guide.lang)] = guide
-    for (key, lang), guide in translations.items():
+    for (key, _lang), guide in translations.items():
         if key not in guides:
             problems.append(f"{guide.path.relative_to(content_dir).as_posix()}: перевод без русского "
                             f"материала {key}.md")

@@ -47,3 +47,9 @@ def test_no_translation_is_marked_fuzzy():
     with (TRANSLATIONS / "ru" / "LC_MESSAGES" / "messages.po").open("rb") as po:
         russian = read_po(po, locale="ru")
     assert [m.id for m in russian if m.id and m.fuzzy] == []
+
+
+def test_russian_catalogue_keeps_its_plural_forms_header():
+    # `pybabel update --omit-header` drops it, and compiled Russian plurals then silently fall back to English rules.
+    text = (TRANSLATIONS / "ru" / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
+    assert '"Plural-Forms: nplurals=3;' in text

@@ -49,6 +49,11 @@ def sitemap():
                 for s in library.ordered_sections()]
     entries += [(site + url_for("guides.guide", section_slug=g.section, slug=g.slug, lang_code="ru"), g.updated)
                 for g in sorted(library.guides.values(), key=lambda g: g.key)]
+    # The other public tools: listed only when their area is installed.
+    entries += [(site + url_for(endpoint, lang_code="ru"), None)
+                for endpoint in ("search.results", "apply.form", "plan.questionnaire", "conviction.questions",
+                                 "employers.directory", "feedback.leaflet", "guides.accessibility")
+                if endpoint in current_app.view_functions]
     body = render_template("guides/sitemap.xml", entries=entries)
     return current_app.response_class(body, mimetype="application/xml")
 

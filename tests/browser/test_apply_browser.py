@@ -73,7 +73,7 @@ def test_form_is_usable_with_the_keyboard_alone(browser, live_server):
             break
     assert page.evaluate("document.activeElement.type") == "submit"
     page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    page.wait_for_url("**/zayavka/prinyata/**")
     assert page.locator("h1").inner_text() == "Заявка принята"
     context.close()
 

@@ -22,7 +22,7 @@ KB = 1024
 # Budgets in bytes transferred (bodies + headers, compressed as Chromium asks): issue 9, item 4.
 BUDGETS = {"home": 25 * KB, "guide": 30 * KB}
 READER_PAGES = {"home", "section", "guide", "search", "search-empty", "plan-question", "plan", "leaflet",
-                "not-found", "accessibility", "conviction-check"}
+                "not-found", "accessibility", "conviction-check", "employers"}
 _usernames = itertools.count()
 
 
@@ -62,6 +62,8 @@ PAGE_TYPES = {
     "not-found": ("/net-takoi-stranicy", None, 404),
     "accessibility": ("/dostupnost", None, 200),
     "conviction-check": ("/proverka-sudimosti", None, 200),
+    "employers": ("/rabotodateli", None, 200),
+    "employer-signup": ("/rabotodateli/stat-partnerom", None, 200),
     "staff-login": ("/staff/login", None, 200),
     "staff-desk": ("/staff/login", _staff_desk, 200),
 }
