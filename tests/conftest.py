@@ -24,6 +24,7 @@ def make_app(tmp_path, **overrides):
         "SEARCH_INDEX_DIR": str(tmp_path / "search_index"),
         "SITE_URL": "http://localhost",
         "APPLY_MIN_FILL_SECONDS": 0,  # tests post at machine speed; the bot test sets it back
+        "SEARCH_STATS_FLUSH_SECONDS": 0,  # counts written at once; tests/test_page_cache.py checks batching
     }
     config.update(overrides)
     app = create_app(config)
@@ -110,14 +111,18 @@ class Page:
         return self
 
 
-@pytest.fixture
-def page(client):
+def page_getter(client):
     """page(url, status=200) -> Page after checking the status and every page invariant."""
     def get(url, status=200, **kwargs):
         response = client.get(url, **kwargs)
         assert response.status_code == status, f"{url}: {response.status_code}"
         return Page(response).check_invariants()
     return get
+
+
+@pytest.fixture
+def page(client):
+    return page_getter(client)
 
 
 # ---------------------------------------------------------------- browser tests (Playwright + Debian Chromium)

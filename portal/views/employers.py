@@ -136,8 +136,11 @@ def signup_done():
 
 @localized_route(bp, "/rabotodateli/soglasie")
 def consent():
-    return render_template("employers/consent.html", paragraphs=consent_paragraphs(kind="employer"),
-                           version=consent_version(kind="employer"))
+    return render_template("pages/consent.html", paragraphs=consent_paragraphs(kind="employer"),
+                           version=consent_version(kind="employer"),
+                           title=_("Employer's consent to the processing of personal data"),
+                           lead="Отмечая согласие в форме «Я работодатель», вы разрешаете обрабатывать данные "
+                                "на этих условиях.")
 
 
 @bp.errorhandler(CSRFError)

@@ -3,6 +3,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 
 from portal.content import get_library
 from portal.i18n import current_lang, localized_route
+from portal.page_cache import cache_response
 
 bp = Blueprint("guides", __name__)
 
@@ -12,6 +13,7 @@ START_GUIDE = "kuda-idti/pervye-30-dney"
 
 @localized_route(bp, "/")
 def home():
+    cache_response()  # the same page for every reader until the worker restarts
     library = get_library()
     start, _ = library.guide(START_GUIDE, current_lang())
     return render_template("guides/home.html", sections=library.ordered_sections(), start_guide=start)
@@ -19,6 +21,7 @@ def home():
 
 @localized_route(bp, "/<section_slug>/")
 def section(section_slug):
+    cache_response()  # the same page for every reader until the worker restarts
     library = get_library()
     found = library.sections.get(section_slug)
     if found is None:
@@ -30,6 +33,7 @@ def section(section_slug):
 
 @localized_route(bp, "/<section_slug>/<slug>")
 def guide(section_slug, slug):
+    cache_response()  # the same page for every reader until the worker restarts
     library = get_library()
     found, is_fallback = library.guide(f"{section_slug}/{slug}", current_lang())
     if found is None:

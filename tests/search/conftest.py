@@ -5,7 +5,7 @@ Tests that break, delete or rebuild an index use the shared `app` fixture instea
 import pytest
 
 from portal import search_index
-from tests.conftest import Page, make_app
+from tests.conftest import make_app, page_getter
 
 
 @pytest.fixture(scope="session")
@@ -29,12 +29,7 @@ def search_client(search_app):
 
 @pytest.fixture
 def search_page(search_client):
-    """search_page(url, status=200) -> Page after checking the status and every page invariant."""
-    def get(url, status=200, **kwargs):
-        response = search_client.get(url, **kwargs)
-        assert response.status_code == status, f"{url}: {response.status_code}"
-        return Page(response).check_invariants()
-    return get
+    return page_getter(search_client)
 
 
 @pytest.fixture
