@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run test install install-dev translations lint clean
+.PHONY: run test install install-dev translations lint clean static
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,5 +32,10 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check portal tests bench
 
+## Pre-compressed copies (.gz, .br) of portal/static for nginx's gzip_static/brotli_static (docs/deploy.md).
+static:
+	$(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON)) scripts/precompress-static.py portal/static
+
 clean:
 	rm -rf $(VENV) instance search_index/v-* search_index/current test-artifacts
+	find portal/static -name '*.gz' -o -name '*.br' | xargs -r rm -f

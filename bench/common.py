@@ -189,6 +189,7 @@ def machine():
 
 def _serve(args):
     """Prepare and serve the production-like portal until interrupted (bench/lighthouse.sh)."""
+    own_workdir = not args.workdir
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="portal-bench-"))
     env = production_env(workdir, args.port)
     prepare(env)
@@ -204,6 +205,8 @@ def _serve(args):
         pass
     finally:
         server.stop()
+        if own_workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

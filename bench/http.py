@@ -14,7 +14,7 @@ One run starts, on 127.0.0.1 and free ports only:
 
 wrk (`-t1 -c32 -d10s`) then loads, in each round and in this order: hello, the home page, a long guide,
 the same guide without compression, a search (one query, repeated: the worker's result cache answers it),
-searches rotating over 400 different queries (more than the result cache holds, so each one is searched),
+searches rotating over 5,000 different queries (more than any cache holds, so each one is searched),
 and nginx's copy of the guide, compressed and not. Requests ask for `Accept-Encoding: br, gzip` as phones
 do, unless marked "identity". Reported: req/s, p50 and p99 latency (medians over the rounds) and the
 ratios guide/hello, search/hello and guide/nginx, computed within each round and then the median taken.
@@ -54,6 +54,9 @@ from pathlib import Path  # noqa: E402
 GUIDE = "/sudimost/zakrytye-professii"
 SEARCH = "/search?q=" + urllib.parse.quote("потерял паспорт")
 BROWSER_ENCODING = "br, gzip"
+# More different queries than any per-worker cache holds (page cache 512, search results 256), cycled in a
+# fixed order: every search of the "varied" target is a real one.
+VARIED_QUERIES = 5000
 NGINX_MODULES = Path("/usr/lib/nginx/modules")
 INSTALL_HINT = ("Install them with:\n  sudo apt-get install wrk nginx libnginx-mod-http-brotli-filter "
                 "libnginx-mod-http-brotli-static\n(Installing Debian's nginx starts no service here; "
@@ -97,8 +100,8 @@ def check_tools():
     return True
 
 
-def search_queries():
-    """400 different plausible queries: the relevance set's 86 and pairs of their words."""
+def search_queries(count=VARIED_QUERIES):
+    """`count` different plausible queries: the relevance set's 86, then pairs of their words."""
     text = (ROOT / "tests" / "search_queries.yaml").read_text(encoding="utf-8")
     base = []
     for line in text.splitlines():
@@ -107,10 +110,10 @@ def search_queries():
     words = sorted({w for q in base for w in q.split() if len(w) > 3 and w.isalpha()})
     queries = list(dict.fromkeys(base))
     pairs = [f"{a} {b}" for a, b in itertools.permutations(words, 2)]
-    random.Random(20261126).shuffle(pairs)  # fixed seed: every run searches the same 400 queries
+    random.Random(20261126).shuffle(pairs)  # fixed seed: every run searches the same queries
     seen = set(queries)
     for pair in pairs:
-        if len(queries) >= 400:
+        if len(queries) >= count:
             break
         if pair not in seen:
             seen.add(pair)
@@ -219,6 +222,8 @@ def main():
     parser.add_argument("--workers", type=int, default=int(os.environ.get("PORTAL_WORKERS") or 1))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("PORTAL_THREADS") or 4))
     parser.add_argument("--label", default="", help="a note stored with the results (e.g. 'before')")
+    parser.add_argument("--set", action="append", default=[], metavar="PORTAL_NAME=VALUE",
+                        help="an extra setting for the portal, e.g. --set PORTAL_PAGE_CACHE_ENABLED=false")
     args = parser.parse_args()
     rounds = args.rounds or (1 if args.quick else 3)
     if not 1 <= args.duration <= 60 or not 1 <= args.connections <= 256:
@@ -237,6 +242,11 @@ def main():
     try:
         app_port, hello_port, nginx_port = free_port(), free_port(), free_port()
         extra = {"PORTAL_WORKERS": args.workers, "PORTAL_THREADS": args.threads}
+        for item in args.set:
+            name, _, value = item.partition("=")
+            if not name.startswith("PORTAL_"):
+                sys.exit(f"--set {item}: only PORTAL_* settings")
+            extra[name] = value
         if args.workers > 1:
             redis = redis_server(workdir / "redis")
             servers.append(redis.start())
@@ -336,7 +346,7 @@ def main():
         "settings": {"rounds": rounds, "duration_s": args.duration, "connections": args.connections,
                      "wrk_threads": 1, "workers": args.workers, "threads": args.threads,
                      "accept_encoding": BROWSER_ENCODING, "guide": GUIDE, "search": SEARCH,
-                     "search_varied_queries": len(queries), "nginx_brotli": brotli},
+                     "search_varied_queries": len(queries), "nginx_brotli": brotli, "portal_settings": args.set},
         "summary": summary, "ratios": ratios, "goals": goals, "runs": runs,
     }, ensure_ascii=False, indent=2))
     print(f"Results: {out.relative_to(ROOT)}")

@@ -52,7 +52,21 @@ def create_app(test_config=None):
     from portal.views import employers as employers_views
     employers_views.init_app(app)
     errors.init_app(app)
+    from portal import page_cache
+    page_cache.init_app(app)  # wraps the WSGI app: cached public pages skip Flask (docs/performance.md)
+    _apply_proxy_fix(app)
     return app
+
+
+def _apply_proxy_fix(app):
+    """Behind nginx, take the client address from X-Forwarded-For (PORTAL_PROXY_FIX_X_FOR proxies deep).
+
+    Without it every visitor shares nginx's address, so per-client rate limits would count the whole city
+    as one client. gunicorn already trusts X-Forwarded-Proto from 127.0.0.1 (its `forwarded_allow_ips`)."""
+    hops = int(app.config.get("PROXY_FIX_X_FOR") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=0, x_host=0, x_port=0, x_prefix=0)
 
 
 def is_production(app):

@@ -41,6 +41,11 @@ SEARCH_POPULAR_GUIDES = ["kuda-idti/pervye-30-dney", "posobie/kto-poluchaet", "p
 SEARCH_STATS_ENABLED = True  # anonymous count per normalised query per day (portal/search_stats.py)
 SEARCH_STATS_MIN_COUNT = 3  # staff see a query only once it was counted this many times
 SEARCH_STATS_KEEP_DAYS = 90  # statistics older than this are deleted
+# Counts are added up in each worker and written together at most this many seconds later (or once this
+# many different queries wait): one commit per search was the search page's largest cost. 0: at once.
+SEARCH_STATS_FLUSH_SECONDS = 10
+SEARCH_STATS_FLUSH_ROWS = 200
+SEARCH_PAGE_CACHE_SECONDS = 60  # a finished result page is reused this long (portal/page_cache.py)
 
 # Canonical address of the site, used in sitemap.xml, OpenGraph tags and shared links.
 SITE_URL = "http://127.0.0.1:5000"
@@ -126,6 +131,16 @@ RATELIMIT_HEADERS_ENABLED = True
 RATELIMIT_KEY_PREFIX = "portal"
 
 MAX_CONTENT_LENGTH = 64 * 1024  # bytes; no form here needs more
+
+# Reverse proxy: how many proxies in front set X-Forwarded-For (nginx alone: 1). 0 trusts no such header;
+# then every visitor shares the proxy's address and per-client rate limits count everyone together.
+PROXY_FIX_X_FOR = 0
+
+# Finished public pages kept in memory per worker (portal/page_cache.py): guides, sections, home, and
+# search result pages for SEARCH_PAGE_CACHE_SECONDS. Off in debug mode.
+PAGE_CACHE_ENABLED = True
+PAGE_CACHE_MAX_PAGES = 1024  # content pages × compressions; never evicted (there are about 100 pages)
+PAGE_CACHE_MAX_SHORT = 512  # short-lived pages (search results), least recently used evicted
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

@@ -477,6 +477,11 @@ def rebuild(app, force=True):
             return None
         name = build_index(base, documents, content_hash, keep=app.config["SEARCH_KEEP_BUILDS"])
     log.info("search index %s built: %d guides, %d documents", name, len(library.guides), len(documents))
+    # Result pages kept by portal/page_cache.py may show the old index: drop them in this worker at once
+    # (other workers' copies expire within SEARCH_PAGE_CACHE_SECONDS).
+    page_cache = app.extensions.get("page_cache")
+    if page_cache is not None:
+        page_cache.clear_short()
     return name
 
 

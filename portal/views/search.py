@@ -12,6 +12,7 @@ from portal import search_index, search_stats
 from portal.content import get_library
 from portal.employers import search_hits as employer_cards
 from portal.i18n import current_lang, localized_route
+from portal.page_cache import cache_response
 
 bp = Blueprint("search", __name__)
 
@@ -83,12 +84,23 @@ def _results_view(outcome, lang):
     return rows
 
 
+def _count_again(raw, searched, found):
+    """For a result page answered from memory: count that search like the first one."""
+    app = current_app._get_current_object()
+
+    def count():
+        with app.app_context():
+            search_stats.record(raw, searched, found=found)
+    return count
+
+
 @localized_route(bp, "/search")
 def results():
     raw = request.args.get("q", "")
     page = _page_number()
     lang = current_lang()
     context = {"raw_query": raw, "outcome": None, "rows": [], "unavailable": False}
+    on_hit = None
     if raw.strip():
         try:
             outcome = search_index.search(raw, page=page, lang=lang)
@@ -98,6 +110,11 @@ def results():
             context.update(outcome=outcome, rows=_results_view(outcome, lang))
             if page == 1 and outcome.searched.strip():
                 search_stats.record(raw, outcome.searched, found=outcome.total > 0)
+                on_hit = _count_again(raw, outcome.searched, outcome.total > 0)
+    # The finished page is reused for a minute (portal/page_cache.py), and each reuse still counted; never
+    # while search is down (so it recovers at once) or when it shows employer cards, which staff can hide.
+    if not context["unavailable"] and not any("employer" in row for row in context["rows"]):
+        cache_response(ttl=current_app.config["SEARCH_PAGE_CACHE_SECONDS"], on_hit=on_hit)
     if context["unavailable"] is False and not context["rows"]:
         context["popular"] = _popular_guides(lang)
     response = make_response(render_template("search/results.html", **context))
