@@ -229,6 +229,7 @@ def main():
     if not 1 <= args.duration <= 60 or not 1 <= args.connections <= 256:
         sys.exit("--duration must be 1–60 s and --connections 1–256: the load stays bounded")
     brotli = check_tools()
+    host = machine()  # the load average before the run
 
     workdir = Path(tempfile.mkdtemp(prefix="portal-http-"))
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -341,7 +342,7 @@ def main():
     stamp = time.strftime("%Y%m%d-%H%M%S")
     out = RESULTS / f"http-{stamp}.json"
     out.write_text(json.dumps({
-        "label": args.label, "date": time.strftime("%Y-%m-%d %H:%M:%S %z"), "machine": machine(),
+        "label": args.label, "date": time.strftime("%Y-%m-%d %H:%M:%S %z"), "machine": host,
         "load_average_at_end": os.getloadavg(),
         "settings": {"rounds": rounds, "duration_s": args.duration, "connections": args.connections,
                      "wrk_threads": 1, "workers": args.workers, "threads": args.threads,

@@ -316,6 +316,7 @@ def main():
         sys.exit("--users must be 1–1000 and --duration 5–600 s: the load stays bounded")
 
     started = time.monotonic()
+    host = machine()  # the load average before the run
 
     def log(message):
         print(f"[{time.monotonic() - started:6.1f} s] {message}", flush=True)
@@ -438,7 +439,7 @@ def main():
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"load-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(json.dumps({
-        "date": time.strftime("%Y-%m-%d %H:%M:%S %z"), "machine": machine(),
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %z"), "machine": host,
         "settings": {"users": users, "duration_s": duration, "workers": args.workers, "threads": args.threads,
                      "database": database, "fault": fault or None, "wait_s": args.wait},
         "per_kind": per_kind, "total_requests": total.num_requests, "average_rps": total.total_rps,
