@@ -24,7 +24,11 @@ command -v node >/dev/null || { echo "Node.js is needed: sudo apt-get install no
 if [ ! -x "$LH" ]; then
   echo "Installing lighthouse@12.2.3 into bench/lighthouse/ (13.x needs Node >= 22.19) …"
   mkdir -p "$LH_DIR"
-  npm i -E --no-audit --no-fund --prefix "$LH_DIR" lighthouse@12.2.3 >/dev/null
+  if [ -f "$LH_DIR/package-lock.json" ]; then
+    npm ci --no-audit --no-fund --prefix "$LH_DIR" >/dev/null       # the versions in the lock file
+  else
+    npm i -E --no-audit --no-fund --prefix "$LH_DIR" lighthouse@12.2.3 >/dev/null
+  fi
 fi
 mkdir -p "$RESULTS"
 
