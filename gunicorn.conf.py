@@ -16,8 +16,8 @@ the app opens (SQLAlchemy pool, Whoosh files, Redis connections, the SMTP thread
 a fork, which keeps the search rule "never open a searcher before fork" true by construction; workers that
 start together build a missing search index once (a lock file in the index folder). It also makes
 `kill -HUP` (`systemctl reload`) load new code, guides and translations into fresh workers; with preload
-they would keep the master's old copy. The cost, measured in docs/performance.md: a few seconds of start-up
-and the content and dictionaries loaded once per worker.
+they would keep the master's old copy. The cost (docs/performance.md): each worker loads the guides and
+dictionaries itself, about 2 s and 125 MB per worker.
 """
 import os
 

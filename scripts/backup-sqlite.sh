@@ -36,6 +36,7 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 final="$dir/portal-$stamp.sqlite3.gz"
 tmp=$(mktemp "$dir/.portal-$stamp.XXXXXX")
 trap 'rm -f "$tmp" "$tmp.gz"' EXIT
+trap 'echo "backup FAILED (line $LINENO): no new backup was written" >&2' ERR
 
 if command -v sqlite3 >/dev/null; then
   # .timeout: wait for a writer instead of failing; the backup itself never blocks the site's writers long.
