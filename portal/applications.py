@@ -142,11 +142,12 @@ def store_application(form, consent_version, now=None):
     request stored the first time. Raises StorageUnavailable when the database cannot take it."""
     from sqlalchemy.exc import IntegrityError
 
+    from portal.clock import now_utc
     from portal.extensions import db
-    from portal.models import Application, utcnow
+    from portal.models import Application
 
     key = (form.idempotency_key.data or "").strip()[:64] or secrets.token_hex(16)
-    now = now or utcnow()
+    now = now or now_utc()
     with storage_guard():
         existing = db.session.execute(db.select(Application).filter_by(idempotency_key=key)).scalar_one_or_none()
         if existing is not None:

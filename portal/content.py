@@ -19,6 +19,8 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
+from portal.clock import today_local
+
 AUDIENCES = {"client", "relative", "prison_staff"}
 LANGS = ("ru", "en")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -356,7 +358,7 @@ def validate_meta(meta, name, folder_section):
     updated = meta.get("updated")
     if updated not in (None, "") and not isinstance(updated, date):
         problems.append(_field_problem(name, "updated", "дата в виде ГГГГ-ММ-ДД"))
-    elif isinstance(updated, date) and updated > date.today():
+    elif isinstance(updated, date) and updated > today_local():
         problems.append(_field_problem(name, "updated", "дата проверки в будущем"))
     audience = meta.get("audience")
     if audience not in (None, "", []):

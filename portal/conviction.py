@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from portal.clock import today_local
 from portal.content import ContentError
 
 PRISON, SUSPENDED, MILDER = "lishenie-svobody", "uslovno", "drugoe"
@@ -254,7 +255,7 @@ def load_rules(path, today=None):
         raise ContentError([f"{name}: не читается: {error}"]) from error
     if not isinstance(data, dict):
         raise ContentError([f"{name}: ожидается словарь с разделами {', '.join(sorted(TOP_LEVEL))}"])
-    today = today or date.today()
+    today = today or today_local()
 
     sources, early = _read_sources(name, data.get("sources"))
     reader = _Reader(name, sources)

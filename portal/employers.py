@@ -32,8 +32,9 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from portal.applications import DISTRICTS, clean_text, normalise_phone, storage_guard
 from portal.audit import record
+from portal.clock import now_utc, today_local
 from portal.extensions import db
-from portal.models import Employer, EmployerReport, EmployerSignup, utcnow
+from portal.models import Employer, EmployerReport, EmployerSignup
 
 log = logging.getLogger("portal.employers")
 
@@ -152,11 +153,6 @@ def normalise_email(value):
 
 # ---------------------------------------------------------------- dates
 
-def today():
-    """Today in Chelyabinsk; tests move this clock."""
-    from portal.feedback import today as local_today
-    return local_today()
-
 
 def months_before(day, months):
     """The same day `months` calendar months earlier (31 March − 1 month = 28/29 February)."""
@@ -178,7 +174,7 @@ def confirmation_months():
 
 def fresh_since(on=None):
     """Cards confirmed on or after this date are public."""
-    return months_before(on or today(), confirmation_months())
+    return months_before(on or today_local(), confirmation_months())
 
 
 def is_public(card, on=None):
@@ -255,7 +251,7 @@ def store_signup(form, consent_version, now=None):
     """Store a sign-up and its pending card whole; returns (signup, created). A repeated idempotency key
     returns the sign-up stored the first time. Raises StorageUnavailable when the database cannot take it."""
     key = (form.idempotency_key.data or "").strip()[:64]
-    now = now or utcnow()
+    now = now or now_utc()
     with storage_guard():
         by_key = select(EmployerSignup).filter_by(idempotency_key=key)
         existing = db.session.execute(by_key).scalar_one_or_none()
@@ -285,7 +281,7 @@ def report_outdated(card_id, on=None):
     card = db.session.get(Employer, card_id)
     if card is None or not is_public(card, on):
         return False
-    day = on or today()
+    day = on or today_local()
     for _attempt in range(3):
         row = db.session.execute(
             select(EmployerReport).filter_by(employer_id=card.id, day=day)).scalar_one_or_none()
@@ -342,7 +338,7 @@ def update_card(card, form, staff):
     for column in changed:
         setattr(card, column, values[column])
     if changed:
-        card.updated_at = utcnow()
+        card.updated_at = now_utc()
         record(staff, "employer_edited", "employer", card.id, "fields=" + ",".join(changed))
     return changed
 
@@ -351,15 +347,15 @@ def confirm_card(card, staff, on=None):
     """Publish (or re-confirm) a card: confirmed_at becomes today."""
     old = "stale" if is_stale(card, on) else card.status
     card.status = "confirmed"
-    card.confirmed_at = on or today()
-    card.status_changed_at = utcnow()
+    card.confirmed_at = on or today_local()
+    card.status_changed_at = now_utc()
     record(staff, "employer_confirmed", "employer", card.id, f"{old}->confirmed")
 
 
 def hide_card(card, staff):
     old = card.status
     card.status = "hidden"
-    card.status_changed_at = utcnow()
+    card.status_changed_at = now_utc()
     record(staff, "employer_hidden", "employer", card.id, f"{old}->hidden")
 
 
@@ -411,7 +407,7 @@ def purge_contacts(days, actor="system", now=None):
     from datetime import timedelta
     if days < 0:
         raise ValueError("days must not be negative")
-    moment = now or utcnow()
+    moment = now or now_utc()
     due = db.session.execute(
         select(EmployerSignup).join(Employer).where(
             Employer.status == "hidden", Employer.status_changed_at < moment - timedelta(days=days),
@@ -474,8 +470,8 @@ def load_demo(actor="cli"):
     """Replace the demo cards with the marked demo set; returns how many were loaded."""
     from portal.employer_demo import DEMO_CARDS
     clear_demo(actor=None)
-    moment = utcnow()
-    day = today()
+    moment = now_utc()
+    day = today_local()
     for values in DEMO_CARDS:
         if not values["name"].startswith(DEMO_PREFIX):  # a demo card must never pass for a real employer
             raise ValueError(f"demo card without «{DEMO_PREFIX}»: {values['name']}")

@@ -1,7 +1,6 @@
 """Flask extensions as module globals, bound to the app in `init_app`."""
 import hashlib
 import hmac
-from datetime import UTC, datetime
 
 from flask import current_app, request
 from flask_babel import Babel
@@ -11,6 +10,8 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
+
+from portal.clock import today_local
 
 babel = Babel()
 compress = Compress()
@@ -27,7 +28,7 @@ migrate = Migrate()
 
 def anonymous_client_key():
     """Rate-limit key: an HMAC of the client address with a secret that changes every day, never the IP."""
-    day = datetime.now(UTC).date().isoformat()
+    day = today_local().isoformat()
     secret = f"{current_app.config['SECRET_KEY']}:ratelimit:{day}".encode()
     return hmac.new(secret, (request.remote_addr or "-").encode(), hashlib.sha256).hexdigest()[:32]
 

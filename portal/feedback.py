@@ -12,11 +12,10 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 import segno
 import sqlalchemy as sa
@@ -24,6 +23,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from portal.clock import local_date, local_day_bounds, today_local
 from portal.content import get_library
 from portal.extensions import db
 from portal.i18n import EXTRA_LANGS
@@ -112,11 +112,6 @@ def loyalty_place(asked_on):
     return None
 
 
-def today():
-    """Today in the centre's time zone: the only time a row ever records."""
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "UTC")
-    return datetime.now(zone).date()
-
 
 # ---------------------------------------------------------------- personal data in free text
 
@@ -168,7 +163,7 @@ def clean_comment(text):
 
 def record_vote(neutral_path, useful):
     """Store one answer; returns the row id (used only to sign the follow-up comment token)."""
-    row = PageFeedback(page=neutral_path, useful=bool(useful), day=today())
+    row = PageFeedback(page=neutral_path, useful=bool(useful), day=today_local())
     db.session.add(row)
     db.session.commit()
     return row.id
@@ -235,7 +230,7 @@ def share_links(url):
 
 def record_share(neutral_path, channel):
     """Count one share of a page through a channel today (one row per page, channel and day)."""
-    day = today()
+    day = today_local()
     table = ShareCount.__table__
     dialect = db.session.get_bind().dialect.name
     if dialect in ("sqlite", "postgresql"):
@@ -276,7 +271,7 @@ SCORES = range(11)
 
 
 def record_loyalty(score, place):
-    db.session.add(LoyaltyAnswer(score=int(score), asked_on=place, day=today()))
+    db.session.add(LoyaltyAnswer(score=int(score), asked_on=place, day=today_local()))
     db.session.commit()
 
 
@@ -375,23 +370,14 @@ def shares_by_channel(start, end):
     return counts
 
 
-def _local_bounds(start, end):
-    """The period as naive UTC datetimes (Application.created_at is stored in UTC)."""
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "UTC")
-    utc = ZoneInfo("UTC")
-    low = datetime.combine(start, time.min, zone).astimezone(utc).replace(tzinfo=None)
-    high = datetime.combine(end + timedelta(days=1), time.min, zone).astimezone(utc).replace(tzinfo=None)
-    return low, high, zone
-
-
 def requests_per_week(start, end):
     """[(monday, ISO week label, count)] for every ISO week touching the period, in the centre's time zone."""
-    low, high, zone = _local_bounds(start, end)
+    low, high = local_day_bounds(start, end)
     created = db.session.execute(
         sa.select(Application.created_at).where(Application.created_at >= low, Application.created_at < high))
     per_week = Counter()
     for (moment,) in created:
-        local = moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).date()
+        local = local_date(moment)
         per_week[local - timedelta(days=local.weekday())] += 1
     weeks = []
     monday = start - timedelta(days=start.weekday())
@@ -472,7 +458,7 @@ def csv_bytes(rows):
 
 def default_period(days=None):
     days = days or current_app.config["DASHBOARD_DEFAULT_DAYS"]
-    end = today()
+    end = today_local()
     return end - timedelta(days=days - 1), end
 
 

@@ -2,7 +2,7 @@
 import re
 import secrets
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -30,6 +30,7 @@ from portal.applications import (
     clean_text,
     normalise_contact,
 )
+from portal.clock import today_local
 
 NAME_RE = re.compile(r"^[^\W\d_]+(?:[ .'’-]+[^\W\d_]+)*\.?$")
 
@@ -151,7 +152,7 @@ class ApplicationForm(BotProtectedForm):
         parsed = _parse_date(field.data)
         if parsed is None:
             raise ValidationError(_l("Write the date as day.month.year, for example 15.03.2027."))
-        today = date.today()
+        today = today_local()
         if parsed < today - timedelta(days=1):
             raise ValidationError(_l("This date has passed. Leave the field empty if we can call now."))
         if parsed > today + timedelta(days=3 * 366):

@@ -1,16 +1,12 @@
 """Database tables. Personal data lives only in `Application` (and `EmployerSignup` contacts); every other
 table is anonymous by construction: no IP, cookie, user agent or identifier columns."""
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.clock import now_utc
 from portal.extensions import db
-
-
-def utcnow():
-    return datetime.now(UTC).replace(tzinfo=None)
-
 
 # ---------------------------------------------------------------- applications (issue 4)
 
@@ -22,7 +18,7 @@ class Application(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str] = mapped_column(String(12), unique=True, index=True)
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now_utc, index=True)
     applicant: Mapped[str] = mapped_column(String(20))              # self / relative / prison_staff
     help_needed: Mapped[str] = mapped_column(String(200))           # comma-separated codes
     status: Mapped[str] = mapped_column(String(20), default="new", index=True)
@@ -57,7 +53,7 @@ class ApplicationNote(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now_utc)
     text: Mapped[str] = mapped_column(Text)
 
     application: Mapped[Application] = relationship(back_populates="notes")
@@ -70,7 +66,7 @@ class AuditEvent(db.Model):
     __tablename__ = "audit_event"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now_utc, index=True)
     actor: Mapped[str] = mapped_column(String(80))                 # staff username or "system"
     action: Mapped[str] = mapped_column(String(40))
     object_type: Mapped[str | None] = mapped_column(String(30), nullable=True)
@@ -89,7 +85,7 @@ class StaffUser(db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
     totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)  # a code is used once
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now_utc)
 
 
 class StaffSession(db.Model):
@@ -100,8 +96,8 @@ class StaffSession(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now_utc)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=now_utc)
 
     staff: Mapped[StaffUser] = relationship()
 
@@ -185,8 +181,8 @@ class Employer(db.Model):
     confirmed_at: Mapped[date | None] = mapped_column(Date, nullable=True)
     status_changed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=now_utc, onupdate=now_utc)
 
     signup: Mapped["EmployerSignup | None"] = relationship(back_populates="employer", uselist=False,
                                                            cascade="all, delete-orphan")
@@ -201,7 +197,7 @@ class EmployerSignup(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id", ondelete="CASCADE"), unique=True)
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now_utc)
     consent_version: Mapped[str] = mapped_column(String(64))        # SHA-256 of the employer consent shown
     consented_at: Mapped[datetime] = mapped_column(DateTime)
     purged_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -4,7 +4,7 @@ anonymous columns stay so that counts by help needed, applicant and status do no
 Run daily from cron: `flask requests purge` (see docs/staff.md).
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import click
 from flask import current_app
@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 
 from portal.applications import CLOSED_STATUSES
 from portal.audit import record
+from portal.clock import now_utc
 from portal.extensions import db
 from portal.models import Application, ApplicationNote
 
@@ -27,16 +28,12 @@ PERSONAL_COLUMNS = (
 )
 
 
-def now():
-    """The current UTC time as a naive datetime; tests move this clock."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
 
 def purge_closed_applications(days, actor="system"):
     """Erase personal data of requests closed more than `days` days ago; return how many were purged."""
     if days < 0:
         raise ValueError("days must not be negative")
-    moment = now()
+    moment = now_utc()
     cutoff = moment - timedelta(days=days)
     due = (
         db.session.execute(

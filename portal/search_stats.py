@@ -11,12 +11,13 @@ import logging
 import re
 import threading
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.clock import today_local
 from portal.extensions import db
 
 log = logging.getLogger("portal.search_stats")
@@ -50,9 +51,6 @@ def normalise(text):
     return " ".join(words)[:MAX_QUERY_CHARS].strip()
 
 
-def _today():
-    return datetime.now(UTC).date()
-
 
 _last_purge = None
 
@@ -74,11 +72,11 @@ def record(*texts, found):
         return False
     if float(config.get("SEARCH_STATS_FLUSH_SECONDS") or 0) > 0:
         pending = _pending(current_app._get_current_object())
-        pending.add(query, _today(), bool(found))
+        pending.add(query, today_local(), bool(found))
         if pending.due(float(config["SEARCH_STATS_FLUSH_SECONDS"]), config.get("SEARCH_STATS_FLUSH_ROWS", 200)):
             flush()
         return True
-    return _write({(query, _today()): [1, bool(found)]})
+    return _write({(query, today_local()): [1, bool(found)]})
 
 
 def flush():
@@ -91,7 +89,7 @@ def _write(counts):
     global _last_purge
     if not counts:
         return True
-    today = _today()
+    today = today_local()
     try:
         for (query, day), (times, found) in counts.items():
             _upsert(query, day, found, times)
@@ -176,7 +174,7 @@ def _upsert(query, day, found, times=1):
 def purge_old(keep_days=None):
     """Delete rows older than SEARCH_STATS_KEEP_DAYS; returns how many went. The caller commits."""
     keep_days = keep_days or current_app.config["SEARCH_STATS_KEEP_DAYS"]
-    cutoff = _today() - timedelta(days=keep_days)
+    cutoff = today_local() - timedelta(days=keep_days)
     result = db.session.execute(sa.delete(SearchQueryDay).where(SearchQueryDay.day < cutoff))
     return result.rowcount or 0
 
@@ -193,7 +191,7 @@ def visible_queries(limit=20, only_not_found=False, min_count=None):
     flush()  # this worker's pending counts first; other workers write theirs within SEARCH_STATS_FLUSH_SECONDS
     config = current_app.config
     min_count = min_count or config["SEARCH_STATS_MIN_COUNT"]
-    cutoff = _today() - timedelta(days=config["SEARCH_STATS_KEEP_DAYS"])
+    cutoff = today_local() - timedelta(days=config["SEARCH_STATS_KEEP_DAYS"])
     total = sa.func.sum(SearchQueryDay.count)
     statement = (sa.select(SearchQueryDay.query, total).where(SearchQueryDay.day >= cutoff)
                  .group_by(SearchQueryDay.query).having(total >= min_count)

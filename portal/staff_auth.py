@@ -14,7 +14,7 @@ import logging
 import re
 import secrets
 import unicodedata
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,6 +30,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select, update
 
 from portal.audit import log_event, record
+from portal.clock import now_utc
 from portal.extensions import db
 from portal.models import StaffSession, StaffSetupToken, StaffUser
 
@@ -77,10 +78,6 @@ MSG_CONTEXT = _l(
 )
 MSG_USERNAME = _l("Do not use your username in the password.")
 
-
-def now():
-    """The current UTC time as a naive datetime, as the models store it; tests move this clock."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _token_hash(token):
@@ -183,7 +180,7 @@ def match_totp(secret, code, last_step=None):
     if not secret or not re.fullmatch(r"[0-9]{6}", code):  # not \d: it also matches «٣» and other digits
         return None
     totp = pyotp.TOTP(secret)
-    current = totp_step(now())
+    current = totp_step(now_utc())
     for step in (current - 1, current, current + 1):
         if last_step is not None and step <= last_step:
             continue
@@ -222,7 +219,7 @@ def _limits():
 def start_session(user):
     """A fresh cookie and a new server-side session row: whatever the browser held before is dropped."""
     idle, absolute = _limits()
-    moment = now()
+    moment = now_utc()
     # Housekeeping: sessions that can no longer be used are removed whenever someone signs in.
     db.session.execute(
         delete(StaffSession).where(
@@ -268,7 +265,7 @@ def _load_staff():
         session.pop(TOKEN_SESSION_KEY, None)
         return None
     idle, absolute = _limits()
-    moment = now()
+    moment = now_utc()
     user = row.staff
     timed_out = moment - row.last_seen_at > idle or moment - row.created_at > absolute
     if timed_out or not user.is_active or not user.password_hash or not user.totp_secret:
@@ -344,7 +341,7 @@ def check_password_step(username, password, wanted=None):
     session.clear()
     session[PENDING_KEY] = {
         "id": user.id,
-        "at": int(now().replace(tzinfo=UTC).timestamp()),
+        "at": int(now_utc().replace(tzinfo=UTC).timestamp()),
         "next": safe_next(wanted),
     }
     return True
@@ -355,7 +352,7 @@ def pending_user():
     pending = session.get(PENDING_KEY)
     if not isinstance(pending, dict) or not isinstance(pending.get("id"), int):
         return None
-    age = now().replace(tzinfo=UTC).timestamp() - float(pending.get("at") or 0)
+    age = now_utc().replace(tzinfo=UTC).timestamp() - float(pending.get("at") or 0)
     if not 0 <= age <= current_app.config["STAFF_CODE_MINUTES"] * 60:
         session.pop(PENDING_KEY, None)
         return None
@@ -409,7 +406,7 @@ def issue_setup_token(user):
     hours = current_app.config["STAFF_SETUP_HOURS"]
     db.session.add(
         StaffSetupToken(
-            token_hash=_token_hash(token), staff_id=user.id, expires_at=now() + timedelta(hours=hours)
+            token_hash=_token_hash(token), staff_id=user.id, expires_at=now_utc() + timedelta(hours=hours)
         )
     )
     return token
@@ -422,7 +419,7 @@ def find_setup_token(token):
     row = db.session.execute(
         select(StaffSetupToken).filter_by(token_hash=_token_hash(token))
     ).scalar_one_or_none()
-    if row is None or row.used_at is not None or row.expires_at <= now() or not row.staff.is_active:
+    if row is None or row.used_at is not None or row.expires_at <= now_utc() or not row.staff.is_active:
         return None
     return row
 
@@ -433,7 +430,7 @@ def complete_setup(row, password, secret, step):
     user.password_hash = hash_password(password)
     user.totp_secret = secret
     user.totp_last_step = step  # the code just typed cannot be replayed to sign in
-    row.used_at = now()
+    row.used_at = now_utc()
     revoke_sessions(user)
     record("system", "staff_setup_done", "staff_user", user.id)
 

@@ -10,6 +10,8 @@ from werkzeug.serving import make_server
 
 from portal import create_app
 
+pytest_plugins = ["tests.helpers.clock"]
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_CONTENT = ROOT / "tests" / "fixtures" / "content" / "valid"
 ARTIFACTS = ROOT / "test-artifacts"

@@ -4,13 +4,12 @@ The answers live only in the URL. Nothing is stored, no cookie is set, nothing a
 logged (this module logs nothing at all), and every response carries `Cache-Control: no-store`.
 The forms are GET forms, so the flow needs no JavaScript and no CSRF token (and so no session cookie).
 """
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from portal.clock import today_local
 from portal.conviction import (
     ADULT,
     CATEGORY_IDS,
@@ -34,10 +33,6 @@ def get_rules():
     return current_app.extensions["conviction_rules"]
 
 
-def today():
-    """Today in Chelyabinsk: whether a conviction is already expunged depends on the local date."""
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-
 
 @bp.after_request
 def never_cache(response):
@@ -49,7 +44,7 @@ def never_cache(response):
 @localized_route(bp, "/proverka-sudimosti")
 def questions():
     rules = get_rules()
-    step = next_question(request.args, rules, today())
+    step = next_question(request.args, rules, today_local())
     if step.current is None:
         return redirect(url_for("conviction.answer", **step.answers()), code=303)
     position = step.needed.index(step.current)
@@ -66,7 +61,7 @@ def questions():
         options=_options(rules, step.current),
         total=len(step.needed), kept=kept, back=back, problem=problem,
         value=step.raw.get(step.current, "") if problem else step.values.get(step.current, ""),
-        has_answers=bool(request.args), earliest=EARLIEST_DATE, latest=latest_date(today()),
+        has_answers=bool(request.args), earliest=EARLIEST_DATE, latest=latest_date(today_local()),
         unknown=UNKNOWN, minor=MINOR, adult=ADULT, prison=PRISON,
     ), 422 if problem else 200
 
@@ -74,7 +69,7 @@ def questions():
 @localized_route(bp, "/proverka-sudimosti/otvet")
 def answer():
     rules = get_rules()
-    now = today()
+    now = today_local()
     step = next_question(request.args, rules, now)
     if step.current is not None:
         # Incomplete or mistyped: back to the question, keeping what was sent so it can be shown and fixed.

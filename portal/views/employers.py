@@ -24,9 +24,10 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
-from portal import employers, staff_auth
+from portal import employers
 from portal.applications import DISTRICTS, StorageUnavailable
 from portal.audit import record
+from portal.clock import now_utc
 from portal.consent import consent_paragraphs, consent_version
 from portal.desk import csv_text
 from portal.employer_forms import DirectoryFilterForm, EmployerCardForm, EmployerSignupForm
@@ -243,7 +244,7 @@ def staff_export():
     header, rows = employers.export_rows(cards)
     record(g.staff, "employer_export", "employer", detail=f"rows={len(rows)}")
     response = Response(csv_text(header, rows).encode("utf-8"), content_type="text/csv; charset=utf-8")
-    day = staff_auth.now().strftime("%Y-%m-%d")
+    day = now_utc().strftime("%Y-%m-%d")
     response.headers["Content-Disposition"] = f'attachment; filename="rabotodateli-{day}.csv"'
     return response
 

@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from portal import desk, notify, retention, staff_auth
 from portal.applications import APPLICANTS, CONTACT_METHODS, CONVENIENT_TIMES, DISTRICTS, STATUSES
 from portal.audit import record
+from portal.clock import now_utc
 from portal.extensions import db, limiter
 from portal.models import Application, AuditEvent
 from portal.staff_auth import (
@@ -307,7 +308,7 @@ def change_status(application_id):
     if application.purged_at is not None:
         flash(_("This request's personal data has been deleted; its status can no longer change."))
     elif form.validate_on_submit():
-        if desk.change_status(application, form.status.data, g.staff, staff_auth.now()):
+        if desk.change_status(application, form.status.data, g.staff, now_utc()):
             flash(_("Status saved: %(status)s.", status=desk.label(STATUSES, form.status.data)))
     else:
         flash(_("Choose a status from the list."))
@@ -323,7 +324,7 @@ def add_note(application_id):
     form = NoteForm()
     if not form.validate_on_submit():
         return _render_detail(application, note_form=form, status=422)
-    desk.add_note(application, form.text.data, g.staff, staff_auth.now())
+    desk.add_note(application, form.text.data, g.staff, now_utc())
     flash(_("Note saved."))
     return redirect(url_for("staff.detail", application_id=application.id) + "#notes", code=303)
 
@@ -339,7 +340,7 @@ def export():
         detail=f"rows={len(applications)}; status={status or 'any'}; help={help_code or 'any'}",
     )
     response = Response(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
-    day = staff_auth.now().strftime("%Y-%m-%d")
+    day = now_utc().strftime("%Y-%m-%d")
     response.headers["Content-Disposition"] = f'attachment; filename="zayavki-{day}.csv"'
     return response
 

@@ -7,10 +7,9 @@ from datetime import date
 import pytest
 from bs4 import BeautifulSoup
 
-from portal import employers
 from portal.extensions import db
 from portal.models import Employer, EmployerSignup
-from tests.staff.conftest import clock, signed_in, staff  # noqa: F401  (fixtures reused from the desk)
+from tests.staff.conftest import signed_in, staff  # noqa: F401  (fixtures reused from the desk)
 
 # A valid sign-up; 7707083893 is Sberbank's published INN, so its checksum is known to be right.
 VALID_SIGNUP = {
@@ -35,21 +34,11 @@ VALID_SIGNUP = {
 TODAY = date(2026, 11, 27)
 
 
-class Today:
-    """Stands in for employers.today(); moves only when told."""
-
-    def __init__(self, day):
-        self.day = day
-
-    def __call__(self):
-        return self.day
-
-
 @pytest.fixture
-def today(monkeypatch):
-    fake = Today(TODAY)
-    monkeypatch.setattr(employers, "today", fake)
-    return fake
+def today(clock):
+    """The shared clock, set to a fixed Chelyabinsk day; `today.day` is that day."""
+    clock.set_local(TODAY)
+    return clock
 
 
 def hidden_fields(html, action=None):

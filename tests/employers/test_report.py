@@ -7,6 +7,7 @@ from portal.extensions import db
 from portal.models import EmployerReport
 from tests.conftest import Page, make_app
 from tests.employers.conftest import TODAY, add_card, staff_post
+from tests.staff.conftest import sign_in
 
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
 URL = "/rabotodateli/ustarelo"
@@ -117,7 +118,7 @@ def test_a_card_that_is_not_public_cannot_be_reported(app, client, today, fields
     assert reports(app) == []
 
 
-def test_reports_show_up_for_staff_per_card_since_the_last_confirmation(app, client, signed_in, today):
+def test_reports_show_up_for_staff_per_card_since_the_last_confirmation(app, client, today, staff, signed_in):
     card_id = add_card(app)
     other_id = add_card(app, name='ООО "Без-Жалоб"')
     for _ in range(3):
@@ -131,11 +132,13 @@ def test_reports_show_up_for_staff_per_card_since_the_last_confirmation(app, cli
     assert "27.11.2026: 3" in card_page
     assert other_id != card_id
 
-    # Re-confirming starts the count again.
+    # Re-confirming starts the count again. A day later the clerk signs in anew (the idle timeout is 30 min).
     today.day = TODAY.replace(day=28)
+    clerk = app.test_client()
+    assert sign_in(clerk, staff, today).status_code == 303
     page_url = f"/staff/rabotodateli/{card_id}"
-    staff_post(signed_in, f"{page_url}/confirm", page_url)
-    staff_list = Page(signed_in.get("/staff/rabotodateli")).check_invariants()
+    staff_post(clerk, f"{page_url}/confirm", page_url)
+    staff_list = Page(clerk.get("/staff/rabotodateli")).check_invariants()
     assert (
         "устарела" not in staff_list.soup.find("a", string='ООО "Тест-Карточка"').find_parent("li").get_text()
     )

@@ -5,6 +5,7 @@ import io
 from datetime import timedelta
 
 from portal import employers
+from portal.clock import now_utc
 from portal.extensions import db
 from portal.models import AuditEvent, Employer, EmployerSignup
 from tests.conftest import Page, make_app
@@ -142,7 +143,7 @@ def test_the_purge_erases_contacts_of_cards_hidden_long_ago_and_keeps_the_rest(a
     send_signup(client, company="ООО Опубликованная")
     with app.app_context():
         old, recent, public = db.session.execute(db.select(Employer).order_by(Employer.id)).scalars().all()
-        now = employers.utcnow()
+        now = now_utc()
         old.status, old.status_changed_at = "hidden", now - timedelta(days=31)
         recent.status, recent.status_changed_at = "hidden", now - timedelta(days=5)
         public.status, public.confirmed_at = "confirmed", today.day
@@ -170,7 +171,7 @@ def test_a_purged_sign_up_says_so_on_the_staff_page(app, client, signed_in, toda
         signup = db.session.execute(db.select(EmployerSignup)).scalar_one()
         signup.employer.status, signup.employer.status_changed_at = (
             "hidden",
-            employers.utcnow() - timedelta(days=60),
+            now_utc() - timedelta(days=60),
         )
         db.session.commit()
         employers.purge_contacts(30)

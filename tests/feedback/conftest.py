@@ -2,7 +2,7 @@
 import pytest
 
 from tests.conftest import make_app
-from tests.staff.conftest import clock, make_staff, sign_in  # noqa: F401  (clock is a fixture)
+from tests.staff.conftest import make_staff, sign_in
 
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
 JSON = {**SAME_ORIGIN, "Accept": "application/json"}
@@ -21,7 +21,7 @@ def roomy_client(roomy_app):
 
 
 @pytest.fixture
-def staff_client(app, clock):  # noqa: F811  (the imported fixture is used by name)
+def staff_client(app, clock):
     """A client signed in to the staff desk through the real two-step login."""
     user = make_staff(app)
     client = app.test_client()

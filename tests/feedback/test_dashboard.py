@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from portal import feedback
+from portal.clock import today_local
 from portal.extensions import db
 from portal.search_stats import SearchQueryDay
 from tests.feedback.conftest import GUIDE, SAME_ORIGIN
@@ -118,7 +118,7 @@ def test_every_chart_is_inline_svg_hidden_from_screen_readers_next_to_its_table(
 
 def test_requests_per_week_are_counted_by_iso_week_and_small_counts_suppressed(app, staff_client):
     with app.app_context():
-        today = feedback.today()
+        today = today_local()
     this_monday = today - timedelta(days=today.weekday())
     noon = datetime.combine(this_monday, time(7, 0))  # 12:00 in Chelyabinsk, stored as UTC
     for i in range(6):
@@ -176,7 +176,7 @@ def test_a_bad_period_gets_a_plain_message_keeps_the_input_and_shows_the_default
 def test_a_period_in_day_month_year_is_understood_and_filters_the_figures(app, staff_client):
     run_the_visit(app.test_client())
     with app.app_context():
-        today = feedback.today()
+        today = today_local()
     earlier = today - timedelta(days=40)
     period = {"from": earlier.strftime("%d.%m.%Y"), "to": (today - timedelta(days=35)).isoformat()}
     response = staff_client.get("/staff/dashboard/", query_string=period)
@@ -193,7 +193,7 @@ def test_the_staff_menu_links_to_the_figures(staff_client):
 
 def test_top_searches_appear_from_three_searches(app, staff_client):
     with app.app_context():
-        day = feedback.today()
+        day = today_local()
         db.session.add_all([SearchQueryDay(query="пособие", day=day, count=5, found=True),
                             SearchQueryDay(query="вахта", day=day, count=3, found=False),
                             SearchQueryDay(query="редкий запрос", day=day, count=2, found=False)])

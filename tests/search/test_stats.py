@@ -4,13 +4,14 @@ import os
 import sqlite3
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from portal import search_stats
+from portal.clock import today_local
 from portal.extensions import db
 from portal.search_stats import SearchQueryDay
 from tests.conftest import ROOT
@@ -77,7 +78,7 @@ def test_staff_see_a_query_only_once_it_was_counted_three_times(app, client):
 
 def test_counts_add_up_over_days_for_the_threshold(app):
     with app.app_context():
-        today = search_stats._today()
+        today = today_local()
         db.session.add_all([SearchQueryDay(query="ночлег", day=today - timedelta(days=d), count=1, found=True)
                             for d in range(3)])
         db.session.commit()
@@ -86,7 +87,7 @@ def test_counts_add_up_over_days_for_the_threshold(app):
 
 def test_rows_older_than_90_days_are_purged(app):
     with app.app_context():
-        today = search_stats._today()
+        today = today_local()
         db.session.add_all([
             SearchQueryDay(query="старый", day=today - timedelta(days=91), count=5, found=True),
             SearchQueryDay(query="граница", day=today - timedelta(days=90), count=5, found=True),
@@ -102,7 +103,7 @@ def test_rows_older_than_90_days_are_purged(app):
 def test_recording_purges_old_rows_once_a_day(app, client, monkeypatch):
     monkeypatch.setattr(search_stats, "_last_purge", None)
     with app.app_context():
-        db.session.add(SearchQueryDay(query="старый", day=search_stats._today() - timedelta(days=200),
+        db.session.add(SearchQueryDay(query="старый", day=today_local() - timedelta(days=200),
                                       count=9, found=False))
         db.session.commit()
     client.get("/search?q=пособие")
@@ -192,9 +193,18 @@ def test_the_migration_creates_exactly_the_statistics_table(tmp_path):
 
 def test_flask_search_purge_deletes_old_rows(app, runner):
     with app.app_context():
-        db.session.add(SearchQueryDay(query="старый", day=search_stats._today() - timedelta(days=120),
+        db.session.add(SearchQueryDay(query="старый", day=today_local() - timedelta(days=120),
                                       count=4, found=True))
         db.session.commit()
     result = runner.invoke(args=["search", "purge"])
     assert result.exit_code == 0 and "Удалено строк: 1" in result.output
     assert _rows(app) == []
+
+
+def test_a_search_at_three_in_the_night_in_chelyabinsk_counts_on_the_chelyabinsk_day(app, client, clock):
+    # 03:00 on 2 December in Chelyabinsk is still 1 December in UTC, the server's clock.
+    clock.set(datetime(2026, 12, 1, 22, 0, tzinfo=UTC))
+    client.get("/search?q=ночлег")
+    with app.app_context():
+        days = db.session.execute(sa.select(SearchQueryDay.day).where(SearchQueryDay.query == "ночлег")).scalars()
+        assert list(days) == [date(2026, 12, 2)]

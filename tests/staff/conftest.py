@@ -2,7 +2,7 @@
 signed in through the real forms, and requests inserted straight into the database."""
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import cache
 from types import SimpleNamespace
 from urllib.parse import quote
@@ -11,7 +11,7 @@ import pyotp
 import pytest
 from bs4 import BeautifulSoup
 
-from portal import retention, staff_auth
+from portal import staff_auth
 from portal.applications import new_reference
 from portal.extensions import db
 from portal.models import Application, StaffUser
@@ -29,27 +29,6 @@ CANARY = {
 def password_hash():
     """Hashing costs ~0.1 s, so the known password is hashed once for the whole run."""
     return staff_auth.hash_password(PASSWORD)
-
-
-class Clock:
-    """Stands in for staff_auth.now and retention.now; starts at the real time and only moves when told."""
-
-    def __init__(self, start):
-        self.moment = start
-
-    def __call__(self):
-        return self.moment
-
-    def advance(self, **delta):
-        self.moment += timedelta(**delta)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = Clock(datetime.now(UTC).replace(tzinfo=None, microsecond=0))
-    monkeypatch.setattr(staff_auth, "now", clock)
-    monkeypatch.setattr(retention, "now", clock)
-    return clock
 
 
 def code_at(secret, moment, steps=0):

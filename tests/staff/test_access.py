@@ -87,15 +87,10 @@ def test_a_password_without_the_code_opens_nothing(no_csrf_app):
     assert client.get("/staff/").location.startswith("/staff/login")
 
 
-def test_the_sweep_can_fail_a_signed_in_person_gets_the_desk(no_csrf_app, monkeypatch):
-    from datetime import UTC, datetime
-
-    from portal import staff_auth
-
+def test_the_sweep_can_fail_a_signed_in_person_gets_the_desk(no_csrf_app, clock):
     user = make_staff(no_csrf_app)
     add_application(no_csrf_app)
-    moment = datetime.now(UTC).replace(tzinfo=None)
-    monkeypatch.setattr(staff_auth, "now", lambda: moment)
+    moment = clock()
     client = no_csrf_app.test_client()
     assert sign_in(client, user, lambda: moment).status_code == 303
     results = sweep(client, no_csrf_app, skip={"staff.logout"})
