@@ -25,9 +25,10 @@ def create_app(test_config=None):
     from portal import database
     database.configure(app)
 
-    from portal import cli, content, extensions, i18n, search_index, security, static_files, templating
-    from portal.views import errors, guides, search
+    from portal import cli, content, errors, extensions, i18n, logs, search_index, security, static_files, templating
+    from portal.views import guides, search
 
+    logs.init_app(app)
     extensions.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
@@ -40,7 +41,7 @@ def create_app(test_config=None):
     app.register_blueprint(guides.bp)
     app.register_blueprint(search.bp)
     from portal.views import apply
-    app.register_blueprint(apply.bp)
+    apply.init_app(app)
     from portal.views import staff
     staff.init_app(app)
     from portal.views import feedback as feedback_views

@@ -2,9 +2,10 @@
 import re
 import secrets
 import unicodedata
-from contextlib import contextmanager
 
 from flask_babel import lazy_gettext as _l
+
+from portal.database import StorageUnavailable, storage_guard
 
 APPLICANTS = {
     "self": _l("For myself"),
@@ -115,28 +116,6 @@ def normalise_contact(method, value):
     return None
 
 
-class StorageUnavailable(Exception):
-    """The database could not take the request (locked, read-only, full, down): tell the person, keep input."""
-
-
-@contextmanager
-def storage_guard():
-    """Turn any database error into StorageUnavailable after a rollback; the message names only the error
-    type (database errors quote the submitted values). Shared by every public form that stores data."""
-    from sqlalchemy.exc import OperationalError, SQLAlchemyError
-
-    from portal.extensions import db
-
-    try:
-        yield
-    except OperationalError as error:
-        db.session.rollback()
-        raise StorageUnavailable(type(error.orig).__name__) from None
-    except SQLAlchemyError as error:
-        db.session.rollback()
-        raise StorageUnavailable(type(error).__name__) from None
-
-
 def store_application(form, consent_version, now=None):
     """Store one request whole and return (application, created). A repeated idempotency key returns the
     request stored the first time. Raises StorageUnavailable when the database cannot take it."""
@@ -146,7 +125,7 @@ def store_application(form, consent_version, now=None):
     from portal.extensions import db
     from portal.models import Application
 
-    key = (form.idempotency_key.data or "").strip()[:64] or secrets.token_hex(16)
+    key = form.idempotency()
     now = now or now_utc()
     with storage_guard():
         existing = db.session.execute(db.select(Application).filter_by(idempotency_key=key)).scalar_one_or_none()

@@ -4,12 +4,11 @@ Neither the table nor the log line ever holds personal data: callers pass codes 
 («new->done», «rows=12»), never a name, a contact or a comment.
 """
 
-import json
 import logging
 import re
-from datetime import UTC, datetime
 
 from portal.extensions import db
+from portal.logs import json_line
 from portal.models import AuditEvent
 
 log = logging.getLogger("portal.audit")
@@ -42,6 +41,4 @@ def record(actor, action, object_type=None, object_id=None, detail=None):
 
 def log_event(event, **fields):
     """One structured line (JSON, UTC time ending in Z); json.dumps escapes newlines, so no log injection."""
-    line = {"event": event, "ts": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
-    line.update({key: value for key, value in fields.items() if value is not None})
-    log.info(json.dumps(line, ensure_ascii=False, sort_keys=True))
+    log.info(json_line(event, **fields))

@@ -36,6 +36,11 @@ def now_utc():
     return _now_aware().astimezone(UTC).replace(tzinfo=None)
 
 
+def epoch_seconds():
+    """The current time as seconds since the epoch (signed timers, rate-limit windows)."""
+    return _now_aware().timestamp()
+
+
 def now_local():
     """The current time in Chelyabinsk, aware."""
     return _now_aware().astimezone(zone())

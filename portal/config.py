@@ -68,9 +68,13 @@ OPERATOR_PHONE = ""
 
 # Applications: personal data of closed requests is removed after this many days (ст. 21 152-ФЗ).
 APPLICATION_RETENTION_DAYS = 30
-APPLY_MIN_FILL_SECONDS = 3  # faster than a person can fill the form: treated as a bot
-APPLY_RATE_LIMIT = "5 per hour"  # per anonymous client
-APPLY_GLOBAL_RATE_LIMIT = "500 per hour"  # all clients together
+APPLY_MIN_FILL_SECONDS = 3  # faster than a person can fill the form (from its first render): asked to send again
+FORM_START_MAX_AGE = 24 * 3600  # seconds a public form's signed start time stays valid
+# Only stored requests count (a typing mistake costs nothing; portal/public_forms.py).
+APPLY_RATE_LIMIT = "5 per hour"  # per anonymous client, for oneself
+APPLY_REFERRAL_RATE_LIMIT = "30 per hour"  # per client for a relative, an officer or an NGO sending for others
+APPLY_GLOBAL_RATE_LIMIT = "500 per hour"  # all clients together; beyond it every client gets the surge limit
+APPLY_SURGE_RATE_LIMIT = "1 per hour"  # per client during a surge: slower, never closed
 APPLY_COMMENT_MAX = 1000  # characters
 
 # The staff desk (portal/staff_auth.py, docs/staff.md).
@@ -79,7 +83,9 @@ STAFF_ABSOLUTE_HOURS = 12  # and this long after sign-in, however active
 STAFF_CODE_MINUTES = 5  # time to type the app code after the password step
 STAFF_SETUP_HOURS = 24  # a setup link from `flask staff create|reset-password` works this long, once
 STAFF_LOGIN_RATE_LIMIT = "5 per minute"  # sign-in and code POSTs per anonymous client
-STAFF_ACCOUNT_RATE_LIMIT = "10 per hour"  # sign-in and code POSTs per account: a soft lock, never permanent
+# Failed sign-in and code POSTs per account *and address*: a delay that grows (a minute, a quarter of an hour,
+# an hour) and never locks the owner out from another address; `flask staff unlock` clears it at once.
+STAFF_ACCOUNT_RATE_LIMIT = "3 per minute; 6 per 15 minutes; 10 per hour"
 STAFF_TOTP_ISSUER = "CZN Chelyabinsk"  # the name shown in the authenticator app (ASCII: some apps garble UTF-8)
 STAFF_PAGE_SIZE = 25  # requests per desk page
 
@@ -110,7 +116,8 @@ DASHBOARD_MIN_CELL = 5  # counts of people's requests below this are shown as «
 EMPLOYER_CONFIRMATION_MONTHS = 6  # a card not re-confirmed by the centre for this long leaves the public list
 EMPLOYER_CONTACT_RETENTION_DAYS = 30  # days after a card is hidden until its representative's contacts go
 EMPLOYER_SIGNUP_RATE_LIMIT = "5 per hour"  # sign-up posts per anonymous client
-EMPLOYER_SIGNUP_GLOBAL_RATE_LIMIT = "100 per hour"  # all clients together
+EMPLOYER_SIGNUP_GLOBAL_RATE_LIMIT = "100 per hour"  # all clients together; beyond it the surge limit applies
+EMPLOYER_SIGNUP_SURGE_RATE_LIMIT = "1 per hour"  # per client during a surge
 EMPLOYER_REPORT_RATE_LIMIT = "20 per hour"  # «информация устарела» taps per anonymous client
 
 LANGUAGES = ["ru", "en"]
@@ -130,6 +137,9 @@ RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # a Redis outage must not take the 
 RATELIMIT_HEADERS_ENABLED = True
 RATELIMIT_KEY_PREFIX = "portal"
 
+SEARCH_RATE_LIMIT = "120 per minute"  # per client: generous, a phone network shares one address
+LOG_LEVEL = "INFO"  # the app's JSON lines to stderr (portal/logs.py)
+TRUSTED_HOSTS = []  # host names the app answers to (PORTAL_TRUSTED_HOSTS='["example.ru"]'); empty: SITE_URL's host
 MAX_CONTENT_LENGTH = 64 * 1024  # bytes; no form here needs more
 
 # Reverse proxy: how many proxies in front set X-Forwarded-For (nginx alone: 1). 0 trusts no such header;

@@ -1,4 +1,7 @@
-"""Database URL and SQLite settings: WAL, synchronous=FULL, a busy timeout and foreign keys on every connection."""
+"""Database URL and SQLite settings (WAL, synchronous=FULL, a busy timeout, foreign keys on every connection),
+the guard that turns any storage failure into one honest «not stored», and the file check that keeps a deleted
+or replaced SQLite file from swallowing acknowledged writes."""
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
@@ -32,3 +35,26 @@ def configure(app):
         # sqlite3's timeout is SQLite's busy handler: wait this long for a writer before "database is locked".
         options["connect_args"] = {"timeout": app.config["SQLITE_BUSY_TIMEOUT"]}
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", options)
+
+
+class StorageUnavailable(Exception):
+    """The database could not take the write (locked, read-only, full, down, file gone): tell the person, keep
+    their input, acknowledge nothing."""
+
+
+@contextmanager
+def storage_guard():
+    """Turn any database error into StorageUnavailable after a rollback; the message names only the error
+    type (database errors quote the submitted values). Shared by every public write."""
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+    from portal.extensions import db
+
+    try:
+        yield
+    except OperationalError as error:
+        db.session.rollback()
+        raise StorageUnavailable(type(error.orig).__name__) from None
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        raise StorageUnavailable(type(error).__name__) from None

@@ -19,7 +19,8 @@ from portal.employers import (
     normalise_email,
     normalise_inn,
 )
-from portal.forms import NAME_RE, BotProtectedForm, CheckboxListField, choices
+from portal.forms import NAME_RE, CheckboxListField, choices
+from portal.public_forms import BotProtectedForm
 
 
 def _text(field, name, required_message=None):
@@ -104,6 +105,8 @@ class CardFields(FlaskForm):
 
 class EmployerSignupForm(CardFields, BotProtectedForm):
     """«Я работодатель и готов брать людей после освобождения»."""
+
+    form_name = "employer-signup"
 
     company = StringField(_l("Company or sole trader name"),
                           description=_l("As in your documents, for example «ООО Ромашка»."))

@@ -250,7 +250,7 @@ def _card_values(form):
 def store_signup(form, consent_version, now=None):
     """Store a sign-up and its pending card whole; returns (signup, created). A repeated idempotency key
     returns the sign-up stored the first time. Raises StorageUnavailable when the database cannot take it."""
-    key = (form.idempotency_key.data or "").strip()[:64]
+    key = form.idempotency()
     now = now or now_utc()
     with storage_guard():
         by_key = select(EmployerSignup).filter_by(idempotency_key=key)

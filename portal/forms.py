@@ -1,16 +1,11 @@
 """The application form: every field validated server-side with a plain Russian message next to it."""
 import re
-import secrets
-import time
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms import (
     BooleanField,
-    HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -31,6 +26,7 @@ from portal.applications import (
     normalise_contact,
 )
 from portal.clock import today_local
+from portal.public_forms import BotProtectedForm
 
 NAME_RE = re.compile(r"^[^\W\d_]+(?:[ .'’-]+[^\W\d_]+)*\.?$")
 
@@ -54,48 +50,8 @@ def _parse_date(value):
     return None
 
 
-def _timer():
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="apply-form-started")
-
-
-def sign_start_time():
-    return _timer().dumps(int(time.time()))
-
-
-def seconds_since_start(token):
-    """How long ago the form was rendered, or None when the token was tampered with."""
-    try:
-        return time.time() - int(_timer().loads(token))
-    except (BadSignature, TypeError, ValueError):
-        return None
-
-
-class BotProtectedForm(FlaskForm):
-    """A public form that stores data: a honeypot, a signed start time and an idempotency key.
-
-    Shared by the application form and the employer sign-up (portal/employers.py).
-    """
-
-    # Bots fill every field; people never see this one (hidden by CSS, out of the tab order).
-    website = StringField(_l("Leave this field empty"))
-    started = HiddenField()
-    idempotency_key = HiddenField()
-
-    def prepare_hidden_fields(self):
-        """Before every render: a fresh timer; the idempotency key survives re-renders (a retry stays one)."""
-        self.started.data = sign_start_time()
-        if not self.idempotency_key.data:
-            self.idempotency_key.data = secrets.token_hex(16)
-
-    def is_bot(self):
-        """A filled honeypot, or a form sent faster than a person can fill it (or with a forged timer)."""
-        if self.website.data:
-            return True
-        elapsed = seconds_since_start(self.started.data)
-        return elapsed is None or elapsed < current_app.config["APPLY_MIN_FILL_SECONDS"]
-
-
 class ApplicationForm(BotProtectedForm):
+    form_name = "apply"
     applicant = RadioField(_l("Who is asking for help?"), choices=choices(APPLICANTS), default="self")
     name = StringField(_l("How should we address you?"),
                        description=_l("A first name is enough. So the specialist knows who to ask for."))

@@ -27,12 +27,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, flash, g, redirect, request, session, url_for
 from flask.cli import AppGroup
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from portal.audit import log_event, record
 from portal.clock import now_utc
-from portal.extensions import db
-from portal.models import StaffSession, StaffSetupToken, StaffUser
+from portal.extensions import anonymous_client_key, db
+from portal.logs import security_event
+from portal.models import AuditEvent, StaffSession, StaffSetupToken, StaffUser
 
 log = logging.getLogger("portal.staff")
 
@@ -312,14 +313,49 @@ def safe_next(value):
 # ---------------------------------------------------------------- rate-limit keys
 
 
-def account_key():
-    """Per-account limit key: an HMAC of the username typed (or pending), never the name itself."""
+def _typed_account():
     pending = session.get(PENDING_KEY)
     name = request.form.get("username") or ""
-    if not name and isinstance(pending, dict):
-        name = f"id:{pending.get('id')}"
+    if isinstance(name, str) and name:
+        return _fold(name)
+    if isinstance(pending, dict):
+        user = db.session.get(StaffUser, pending.get("id")) if isinstance(pending.get("id"), int) else None
+        return user.username if user else f"id:{pending.get('id')}"
+    return ""
+
+
+def account_hmac(name):
+    """An HMAC of a (folded) username: what logs and limit keys carry instead of the name itself."""
     secret = f"{current_app.config['SECRET_KEY']}:staff-account".encode()
-    return "staff-account:" + hmac.new(secret, _fold(name).encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(secret, _fold(name).encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def unlock_generation(name):
+    """How many times `flask staff unlock` has cleared this account's failure counts (from the audit trail)."""
+    user = find_user(name)
+    if user is None:
+        return 0
+    latest = db.session.execute(select(func.max(AuditEvent.id)).where(
+        AuditEvent.action == "staff_unlocked", AuditEvent.object_id == user.id)).scalar()
+    return latest or 0
+
+
+def account_key():
+    """Failure counter key: this account *from this address*. A wrong password typed elsewhere never locks the
+    account for its owner; `flask staff unlock` starts every address's count again (a new generation)."""
+    name = _typed_account()
+    return f"staff-account:{account_hmac(name)}:{anonymous_client_key()}:{unlock_generation(name)}"
+
+
+def note_failure(step, name=None):
+    """Count this POST as a failed attempt (the account limit deducts only failures) and log it."""
+    g.staff_login_failed = True
+    account = account_hmac(name if name is not None else _typed_account())
+    security_event("staff_login_failed", step=step, account=account)
+
+
+def login_failed(_response):
+    return bool(g.get("staff_login_failed"))
 
 
 # ---------------------------------------------------------------- the two-step login
@@ -336,7 +372,7 @@ def check_password_step(username, password, wanted=None):
     """Step one. On success, remember the half-done login in the session and return True."""
     user = find_user(username)
     if not verify_password(user, password) or not user.totp_secret:
-        log_event("staff_login_failed", step="password")
+        note_failure("password")
         return False
     session.clear()
     session[PENDING_KEY] = {
@@ -369,7 +405,7 @@ def check_code_step(code):
         return None
     step = match_totp(user.totp_secret, code, user.totp_last_step)
     if step is None:
-        log_event("staff_login_failed", step="code", actor=user.username)
+        note_failure("code", user.username)
         return None
     # Spend the step with a conditional UPDATE: of two requests racing with the same code, one wins.
     spent = db.session.execute(
@@ -381,7 +417,7 @@ def check_code_step(code):
     )
     if spent.rowcount != 1:
         db.session.rollback()
-        log_event("staff_login_failed", step="code-replay", actor=user.username)
+        note_failure("code-replay", user.username)
         return None
     wanted = (session.get(PENDING_KEY) or {}).get("next")
     start_session(user)
@@ -535,6 +571,22 @@ def enable_command(username):
     """Unblock an account (give a new link with reset-password if the password is not known)."""
     _run(enable_staff, username)
     click.echo(f"Учётная запись {username} снова включена.")
+
+
+def unlock_staff(username):
+    """Start the failed-sign-in counts of this account again, from every address."""
+    user = find_user(username)
+    if user is None:
+        raise StaffError(f"Нет учётной записи {username}.")
+    record("cli", "staff_unlocked", "staff_user", user.id)
+
+
+@staff_cli.command("unlock")
+@click.argument("username")
+def unlock_command(username):
+    """Let the person sign in again at once after too many wrong tries (from any address)."""
+    _run(unlock_staff, username)
+    click.echo(f"Счётчик неудачных попыток для {username} сброшен: можно входить снова.")
 
 
 @staff_cli.command("list")

@@ -2,25 +2,22 @@
 import logging
 
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
-from flask_wtf.csrf import CSRFError
 
-from portal.applications import HELP_KINDS, StorageUnavailable, store_application
+from portal.applications import HELP_KINDS, store_application
 from portal.consent import consent_paragraphs, consent_version, operator_details
-from portal.extensions import db, limiter
+from portal.errors import register_form_recovery
+from portal.extensions import db
 from portal.forms import ApplicationForm
 from portal.i18n import localized_route
 from portal.models import Application
+from portal.public_forms import Throttle, is_referral, submit
 
 bp = Blueprint("apply", __name__)
 log = logging.getLogger("portal.apply")
 
 
-def _apply_limit():
-    return current_app.config["APPLY_RATE_LIMIT"]
-
-
-def _global_limit():
-    return current_app.config["APPLY_GLOBAL_RATE_LIMIT"]
+THROTTLE = Throttle(kind="apply", client="APPLY_RATE_LIMIT", referral="APPLY_REFERRAL_RATE_LIMIT",
+                    global_="APPLY_GLOBAL_RATE_LIMIT", surge="APPLY_SURGE_RATE_LIMIT")
 
 
 def _render_form(form, status=200, problem=None):
@@ -31,9 +28,15 @@ def _render_form(form, status=200, problem=None):
     return response
 
 
+def _store(form):
+    application, created = store_application(form, consent_version())
+    if created:
+        log.info("application stored: id=%s", application.id)
+        _notify(application)
+    return application, created
+
+
 @localized_route(bp, "/zayavka", methods=["GET", "POST"])
-@limiter.limit(_apply_limit, methods=["POST"])
-@limiter.limit(_global_limit, methods=["POST"], key_func=lambda: "all-clients")
 def form():
     form = ApplicationForm()
     if request.method == "GET":
@@ -41,21 +44,9 @@ def form():
         if wanted:
             form.help_needed.data = wanted
         return _render_form(form)
-    if not form.validate_on_submit():
-        log.info("application form rejected: fields=%s", ",".join(sorted(form.errors)))
-        return _render_form(form, status=422)
-    if form.is_bot():
-        log.info("application form: bot check triggered, nothing stored")
-        return redirect(url_for("apply.received"), code=303)
-    try:
-        application, created = store_application(form, consent_version())
-    except StorageUnavailable as error:
-        log.error("application not stored: %s", error)
-        return _render_form(form, status=503, problem="storage")
-    if created:
-        log.info("application stored: id=%s", application.id)
-        _notify(application)
-    return redirect(url_for("apply.done", reference=application.reference), code=303)
+    return submit(form, throttle=THROTTLE, store=_store, render=_render_form, referral=is_referral(),
+                  confirmation_url=lambda application, _created: url_for("apply.done",
+                                                                         reference=application.reference))
 
 
 def _notify(application):
@@ -68,16 +59,19 @@ def _notify(application):
 
 @localized_route(bp, "/zayavka/prinyata/<reference>")
 def done(reference):
+    """The confirmation exists only for a stored request, and always shows its number."""
     found = db.session.execute(db.select(Application.id).filter_by(reference=reference)).scalar_one_or_none()
     if found is None:
         abort(404)
-    return render_template("apply/done.html", reference=reference)
+    response = make_response(render_template("apply/done.html", reference=reference))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @localized_route(bp, "/zayavka/prinyata")
 def received():
-    """What a bot (or a form sent impossibly fast) sees: thanks, without a reference number."""
-    return render_template("apply/done.html", reference=None)
+    """No confirmation without a number: an old bookmark of this address goes back to the form."""
+    return redirect(url_for("apply.form"), code=303)
 
 
 @localized_route(bp, "/soglasie")
@@ -90,21 +84,7 @@ def privacy():
     return render_template("pages/privacy.html", operator=operator_details(current_app.config))
 
 
-@bp.app_errorhandler(CSRFError)
-def csrf_expired(error):
-    """An expired or missing token on the form: show it again with the input kept, never lose it."""
-    if request.endpoint == "apply.form":
-        form = ApplicationForm(meta={"csrf": False})
-        form.validate()
-        return _render_form(form, status=400, problem="expired")
-    from portal.views.errors import render_error
-    return render_error(400)
-
-
-@bp.errorhandler(429)
-def too_many(error):
-    if request.endpoint == "apply.form" and request.method == "POST":
-        form = ApplicationForm(meta={"csrf": False})
-        return _render_form(form, status=429, problem="rate")
-    from portal.views.errors import render_error
-    return render_error(429)
+def init_app(app):
+    app.register_blueprint(bp)
+    # An expired or missing token: the form again with the input kept and a fresh token, so it sends.
+    register_form_recovery(app, "apply.form", ApplicationForm, _render_form)

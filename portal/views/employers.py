@@ -25,15 +25,17 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
 from portal import employers
-from portal.applications import DISTRICTS, StorageUnavailable
+from portal.applications import DISTRICTS
 from portal.audit import record
 from portal.clock import now_utc
 from portal.consent import consent_paragraphs, consent_version
 from portal.desk import csv_text
 from portal.employer_forms import DirectoryFilterForm, EmployerCardForm, EmployerSignupForm
+from portal.errors import register_form_recovery
 from portal.extensions import csrf, db, limiter
 from portal.i18n import localized_route
 from portal.models import AuditEvent, Employer
+from portal.public_forms import Throttle, submit
 from portal.staff_auth import require_staff
 from portal.views.feedback import same_origin
 
@@ -48,12 +50,8 @@ REPORT_FIELDS = {"employer"}
 NO_STORE = "no-store"
 
 
-def _signup_limit():
-    return current_app.config["EMPLOYER_SIGNUP_RATE_LIMIT"]
-
-
-def _signup_global_limit():
-    return current_app.config["EMPLOYER_SIGNUP_GLOBAL_RATE_LIMIT"]
+SIGNUP_THROTTLE = Throttle(kind="employer-signup", client="EMPLOYER_SIGNUP_RATE_LIMIT",
+                           global_="EMPLOYER_SIGNUP_GLOBAL_RATE_LIMIT", surge="EMPLOYER_SIGNUP_SURGE_RATE_LIMIT")
 
 
 def _report_limit():
@@ -108,26 +106,19 @@ def _render_signup(form, status=200, problem=None):
 
 
 @localized_route(bp, "/rabotodateli/stat-partnerom", methods=["GET", "POST"])
-@limiter.limit(_signup_limit, methods=["POST"])
-@limiter.limit(_signup_global_limit, methods=["POST"], key_func=lambda: "employer-signup-all-clients")
 def signup():
     form = EmployerSignupForm()
     if request.method == "GET":
         return _render_signup(form)
-    if not form.validate_on_submit():
-        log.info("employer sign-up rejected: fields=%s", ",".join(sorted(form.errors)))
-        return _render_signup(form, status=422)
-    if form.is_bot():
-        log.info("employer sign-up: bot check triggered, nothing stored")
-        return redirect(url_for("employers.signup_done"), code=303)
-    try:
-        signup_row, created = employers.store_signup(form, consent_version(kind="employer"))
-    except StorageUnavailable as error:
-        log.error("employer sign-up not stored: %s", error)
-        return _render_signup(form, status=503, problem="storage")
+    return submit(form, throttle=SIGNUP_THROTTLE, store=_store_signup, render=_render_signup,
+                  confirmation_url=lambda _signup, _created: url_for("employers.signup_done"))
+
+
+def _store_signup(form):
+    signup_row, created = employers.store_signup(form, consent_version(kind="employer"))
     if created:
         log.info("employer sign-up stored: card=%s", signup_row.employer_id)
-    return redirect(url_for("employers.signup_done"), code=303)
+    return signup_row, created
 
 
 @localized_route(bp, "/rabotodateli/stat-partnerom/spasibo")
@@ -142,25 +133,6 @@ def consent():
                            title=_("Employer's consent to the processing of personal data"),
                            lead="Отмечая согласие в форме «Я работодатель», вы разрешаете обрабатывать данные "
                                 "на этих условиях.")
-
-
-@bp.errorhandler(CSRFError)
-def form_expired(error):
-    """An expired or missing token on the sign-up: show it again with the input kept, never lose it."""
-    if request.endpoint == "employers.signup":
-        form = EmployerSignupForm(meta={"csrf": False})
-        form.validate()
-        return _render_signup(form, status=400, problem="expired")
-    from portal.views.errors import render_error
-    return render_error(400)
-
-
-@bp.errorhandler(429)
-def too_many(error):
-    if request.endpoint == "employers.signup" and request.method == "POST":
-        return _render_signup(EmployerSignupForm(meta={"csrf": False}), status=429, problem="rate")
-    from portal.views.errors import render_error
-    return render_error(429)
 
 
 # ---------------------------------------------------------------- staff
@@ -261,6 +233,7 @@ def init_app(app):
     """The public pages, the staff pages, the report view's CSRF exemption and `flask demo|employers`."""
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
+    register_form_recovery(app, "employers.signup", EmployerSignupForm, _render_signup)
     for name in CSRF_EXEMPT_VIEWS:
         csrf.exempt(f"{__name__}.{name}")
     employers.init_app(app)

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, jsonify, redirect, render_templ
 
 from portal import feedback
 from portal.content import get_library
+from portal.errors import render_error
 from portal.extensions import csrf, limiter
 from portal.i18n import current_lang, localized_route
 
@@ -223,7 +224,6 @@ def too_many(error):
 def bad_request(error):
     if _wants_json():
         return jsonify(error="bad"), 400
-    from portal.views.errors import render_error
     return render_error(400)
 
 

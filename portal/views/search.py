@@ -3,8 +3,6 @@
 Search responses are `Cache-Control: private, no-store` (a query can say a lot about a person), set no
 cookie and log nothing about the query; only the anonymous daily count in portal.search_stats is kept.
 """
-import logging
-import re
 
 from flask import Blueprint, current_app, jsonify, make_response, render_template, request, url_for
 
@@ -17,31 +15,6 @@ from portal.page_cache import cache_response
 bp = Blueprint("search", __name__)
 
 NO_STORE = "private, no-store"
-_QUERY_STRING_RE = re.compile(r"(\s/[^\s?]*)\?\S*")
-
-
-class StripQueryString(logging.Filter):
-    """Cut query strings out of the development server's request lines: `/search?q=…` is logged as `/search`.
-
-    gunicorn is configured the same way in gunicorn.conf.py (`%(U)s`, the path without the query).
-    """
-
-    def filter(self, record):
-        if isinstance(record.args, tuple):
-            record.args = tuple(_QUERY_STRING_RE.sub(r"\1", a) if isinstance(a, str) else a
-                                for a in record.args)
-        elif isinstance(record.msg, str):
-            record.msg = _QUERY_STRING_RE.sub(r"\1", record.msg)
-        return True
-
-
-@bp.record_once
-def _keep_queries_out_of_request_logs(_state):
-    werkzeug_log = logging.getLogger("werkzeug")
-    if not any(isinstance(f, StripQueryString) for f in werkzeug_log.filters):
-        werkzeug_log.addFilter(StripQueryString())
-
-
 def _page_number():
     try:
         return max(1, min(int(request.args.get("page", "1")), search_index.MAX_PAGES))

@@ -38,6 +38,7 @@ from portal.staff_auth import (
     enrolment_qr,
     find_setup_token,
     grouped_secret,
+    login_failed,
     match_totp,
     new_totp_secret,
     pending_user,
@@ -121,7 +122,7 @@ def _failed_sign_in():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_account_limit, methods=["POST"], key_func=account_key)
+@limiter.limit(_account_limit, methods=["POST"], key_func=account_key, deduct_when=login_failed)
 def login():
     if current_staff() is not None:
         return redirect(url_for("staff.desk"))
@@ -142,7 +143,7 @@ def login():
 
 @bp.route("/login/code", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_account_limit, methods=["POST"], key_func=account_key)
+@limiter.limit(_account_limit, methods=["POST"], key_func=account_key, deduct_when=login_failed)
 def code():
     if pending_user() is None:
         return redirect(url_for("staff.login"))

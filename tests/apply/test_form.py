@@ -142,24 +142,6 @@ def test_phone_normalisation_is_idempotent():
     assert normalise_phone(normalise_phone("8 (912) 345-67-89")) == "+79123456789"
 
 
-def test_honeypot_looks_like_success_but_stores_nothing(app, client):
-    response = send_form(client, website="http://spam.example")
-    assert response.status_code == 303 and response.headers["Location"] == "/zayavka/prinyata"
-    assert client.get("/zayavka/prinyata").status_code == 200
-    assert rows(app) == []
-
-
-def test_form_sent_faster_than_a_person_can_fill_it_is_not_stored(app, client):
-    app.config["APPLY_MIN_FILL_SECONDS"] = 3
-    assert send_form(client).headers["Location"] == "/zayavka/prinyata"
-    assert rows(app) == []
-
-
-def test_forged_start_time_is_treated_as_a_bot(app, client):
-    assert send_form(client, started="forged").headers["Location"] == "/zayavka/prinyata"
-    assert rows(app) == []
-
-
 def test_unknown_reference_is_a_404(client):
     assert client.get("/zayavka/prinyata/AAA-AAA").status_code == 404
 

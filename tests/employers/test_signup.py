@@ -138,24 +138,6 @@ def test_a_sole_trader_with_a_12_digit_inn_can_sign_up(app, client):
     assert signups(app)[0].inn == "500100732259"
 
 
-def test_a_filled_honeypot_looks_like_success_but_stores_nothing(app, client):
-    response = send_signup(client, website="http://spam.example")
-    assert response.status_code == 303 and response.headers["Location"].endswith("/spasibo")
-    assert cards(app) == [] and signups(app) == []
-
-
-def test_a_form_sent_faster_than_a_person_can_fill_it_is_not_stored(tmp_path):
-    app = make_app(tmp_path, APPLY_MIN_FILL_SECONDS=3)
-    response = send_signup(app.test_client())
-    assert response.status_code == 303
-    assert cards(app) == []
-
-
-def test_a_forged_start_time_is_treated_as_a_bot(app, client):
-    assert send_signup(client, started="forged").status_code == 303
-    assert cards(app) == []
-
-
 def test_without_the_csrf_token_nothing_is_stored_and_the_input_comes_back(app, client):
     page = client.get(URL)
     data = {**hidden_fields(page.get_data(as_text=True), URL), **VALID_SIGNUP, "company": "ООО Без-Токена"}

@@ -1,0 +1,64 @@
+"""Friendly error pages in plain Russian (or the interface language of the path), never a traceback, and the
+app-wide answer to a failed CSRF check: a form registered with `register_form_recovery` comes back with the
+person's input and a fresh token, so pressing «Send» once more works."""
+import logging
+import secrets
+import traceback
+
+from flask import current_app, g, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from portal.i18n import lang_from_path
+from portal.logs import scrub_request_line, security_event
+
+log = logging.getLogger("portal.errors")
+
+TEMPLATES = {404: "errors/404.html", 500: "errors/500.html"}
+
+
+def render_error(status, error_id=None):
+    if not getattr(g, "lang_code", None):
+        g.lang_code = lang_from_path(request.path)
+    template = TEMPLATES.get(status, "errors/generic.html")
+    return render_template(template, status=status, error_id=error_id), status
+
+
+def register_form_recovery(app, endpoint, form_class, render):
+    """After a failed CSRF check on `endpoint`, show `form_class` again through `render(form, status, problem)`."""
+    app.extensions.setdefault("form_recovery", {})[endpoint] = (form_class, render)
+
+
+def init_app(app):
+    app.extensions.setdefault("form_recovery", {})
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        security_event("csrf_failed", endpoint=request.endpoint, reason=error.description)
+        recovery = current_app.extensions["form_recovery"].get(request.endpoint)
+        if recovery is None or request.method != "POST":
+            return render_error(400)
+        form_class, render = recovery
+        form = form_class()  # with CSRF on: the page carries a fresh token bound to this session
+        form.validate()
+        return render(form, 400, "expired")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if error.code < 400:
+            return error
+        response = error.get_response()
+        body, status = render_error(error.code)
+        response.set_data(body)
+        response.content_type = "text/html; charset=utf-8"
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error):
+        # The id lets staff find the entry in the log. The log gets the path and the stack, never the
+        # query string or the exception message: database errors quote the submitted values.
+        error_id = secrets.token_hex(4)
+        stack = "".join(traceback.format_tb(error.__traceback__))
+        log.error("unhandled error %s on %s %s: %s\n%s", error_id, request.method,
+                  scrub_request_line(" " + request.path).strip(), type(error).__name__, stack)
+        return render_error(500, error_id)
