@@ -27,7 +27,7 @@ run: install
 test: install-dev
 	bash scripts/ensure-browser.sh
 	$(BIN)/ruff check portal tests bench
-	PORTAL_TEST_POSTGRES_URL="$$(bash scripts/test-services.sh)" $(BIN)/python -m pytest -q
+	eval "$$(bash scripts/test-services.sh)" && $(BIN)/python -m pytest -q
 
 lint: install-dev
 	$(BIN)/ruff check portal tests bench

@@ -25,11 +25,24 @@ def create_app(test_config=None):
     from portal import database
     database.configure(app)
 
-    from portal import cli, content, errors, extensions, i18n, logs, search_index, security, static_files, templating
+    from portal import (
+        cli,
+        content,
+        errors,
+        extensions,
+        health,
+        i18n,
+        logs,
+        search_index,
+        security,
+        static_files,
+        templating,
+    )
     from portal.views import guides, search
 
     logs.init_app(app)
     extensions.init_app(app)
+    health.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     static_files.init_app(app)

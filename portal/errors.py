@@ -7,14 +7,17 @@ import traceback
 
 from flask import current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from portal.database import StorageUnavailable
+from portal.extensions import db
 from portal.i18n import lang_from_path
 from portal.logs import scrub_request_line, security_event
 
 log = logging.getLogger("portal.errors")
 
-TEMPLATES = {404: "errors/404.html", 500: "errors/500.html"}
+TEMPLATES = {404: "errors/404.html", 429: "errors/429.html", 500: "errors/500.html", 503: "errors/503.html"}
 
 
 def render_error(status, error_id=None):
@@ -43,11 +46,24 @@ def init_app(app):
         form.validate()
         return render(form, 400, "expired")
 
+    @app.errorhandler(StorageUnavailable)
+    @app.errorhandler(OperationalError)
+    def storage_failed(error):
+        """A write the database could not take (a widget, a desk action): 503 «try again», never a 500."""
+        db.session.rollback()
+        security_event("storage_failed", endpoint=request.endpoint, error=type(error).__name__,
+                       level=logging.ERROR)
+        body, status = render_error(503)
+        return body, status, {"Retry-After": "60"}
+
     @app.errorhandler(HTTPException)
     def http_error(error):
         if error.code < 400:
             return error
         response = error.get_response()
+        if error.code == 429:
+            security_event("rate_limited", endpoint=request.endpoint)
+            response.headers.setdefault("Retry-After", "60")
         body, status = render_error(error.code)
         response.set_data(body)
         response.content_type = "text/html; charset=utf-8"

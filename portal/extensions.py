@@ -26,11 +26,15 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 
 
-def anonymous_client_key():
+def client_key_for(address, secret_key):
     """Rate-limit key: an HMAC of the client address with a secret that changes every day, never the IP."""
     day = today_local().isoformat()
-    secret = f"{current_app.config['SECRET_KEY']}:ratelimit:{day}".encode()
-    return hmac.new(secret, (request.remote_addr or "-").encode(), hashlib.sha256).hexdigest()[:32]
+    secret = f"{secret_key}:ratelimit:{day}".encode()
+    return hmac.new(secret, (address or "-").encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def anonymous_client_key():
+    return client_key_for(request.remote_addr, current_app.config["SECRET_KEY"])
 
 
 limiter = Limiter(key_func=anonymous_client_key)

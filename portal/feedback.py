@@ -25,6 +25,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from portal.clock import local_date, local_day_bounds, today_local
 from portal.content import get_library
+from portal.database import storage_guard
 from portal.extensions import db
 from portal.i18n import EXTRA_LANGS
 from portal.models import Application, LoyaltyAnswer, PageFeedback, ShareCount
@@ -164,8 +165,9 @@ def clean_comment(text):
 def record_vote(neutral_path, useful):
     """Store one answer; returns the row id (used only to sign the follow-up comment token)."""
     row = PageFeedback(page=neutral_path, useful=bool(useful), day=today_local())
-    db.session.add(row)
-    db.session.commit()
+    with storage_guard():
+        db.session.add(row)
+        db.session.commit()
     return row.id
 
 
@@ -192,11 +194,12 @@ def attach_comment(token, text):
     cleaned = clean_comment(text)
     if cleaned is None:
         return True
-    db.session.execute(
-        sa.update(PageFeedback)
-        .where(PageFeedback.id == row_id, PageFeedback.useful.is_(False), PageFeedback.text.is_(None))
-        .values(text=cleaned))
-    db.session.commit()
+    with storage_guard():
+        db.session.execute(
+            sa.update(PageFeedback)
+            .where(PageFeedback.id == row_id, PageFeedback.useful.is_(False), PageFeedback.text.is_(None))
+            .values(text=cleaned))
+        db.session.commit()
     return True
 
 
@@ -230,7 +233,11 @@ def share_links(url):
 
 def record_share(neutral_path, channel):
     """Count one share of a page through a channel today (one row per page, channel and day)."""
-    day = today_local()
+    with storage_guard():
+        _count_share(neutral_path, channel, today_local())
+
+
+def _count_share(neutral_path, channel, day):
     table = ShareCount.__table__
     dialect = db.session.get_bind().dialect.name
     if dialect in ("sqlite", "postgresql"):
@@ -271,8 +278,9 @@ SCORES = range(11)
 
 
 def record_loyalty(score, place):
-    db.session.add(LoyaltyAnswer(score=int(score), asked_on=place, day=today_local()))
-    db.session.commit()
+    with storage_guard():
+        db.session.add(LoyaltyAnswer(score=int(score), asked_on=place, day=today_local()))
+        db.session.commit()
 
 
 def _round_half_up(value, places=1):

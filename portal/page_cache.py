@@ -17,8 +17,9 @@ search index's own result cache keeps the same query.
 
 A cached answer skips Flask entirely: before_request hooks, rate limits and the session do not run. Only
 opt in pages that are the same for everyone and carry no rate limit or token. `on_hit` runs for every
-answer from memory (the search uses it to keep its anonymous daily counts right). Off in debug mode,
-where templates reload.
+answer from memory (the search uses it to keep its anonymous daily counts right), and `guard(environ)` runs
+before it: when the guard says no (the search's per-client rate limit), the request goes on to Flask, which
+answers it (a 429), so a cached page is never a way around a limit. Off in debug mode, where templates reload.
 """
 import threading
 import time
@@ -39,12 +40,14 @@ class Entry:
     body: bytes
     expires: float | None
     on_hit: object
+    guard: object = None
 
 
 @dataclass(frozen=True)
 class Request:
     ttl: float | None
     on_hit: object
+    guard: object = None
 
 
 def encoding_key(header):
@@ -130,6 +133,8 @@ class PageCache:
         key = (environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
                accept)
         entry = self._lookup(key)
+        if entry is not None and entry.guard is not None and not entry.guard(environ):
+            return self.wsgi_app(environ, start_response)
         if entry is not None:
             self.hits += 1
             if entry.on_hit is not None:
@@ -160,14 +165,14 @@ class PageCache:
             if hasattr(body, "close"):
                 body.close()
         expires = None if wanted.ttl is None else time.monotonic() + wanted.ttl
-        self._store(key, Entry(status, tuple(headers), data, expires, wanted.on_hit))
+        self._store(key, Entry(status, tuple(headers), data, expires, wanted.on_hit, wanted.guard))
         return [data]
 
 
-def cache_response(ttl=None, on_hit=None):
+def cache_response(ttl=None, on_hit=None, guard=None):
     """Ask for this response to be kept (see the module docstring); a no-op when the cache is off."""
     if current_app.extensions.get("page_cache") is not None:
-        request.environ[ENVIRON_KEY] = Request(ttl, on_hit)
+        request.environ[ENVIRON_KEY] = Request(ttl, on_hit, guard)
 
 
 def init_app(app):

@@ -1075,6 +1075,8 @@ def init_app(app):
     app.extensions["search_synonyms"] = load_synonyms(synonyms_file)
     app.extensions["search_index"] = IndexHolder(config["SEARCH_INDEX_DIR"], config["SEARCH_CACHE_SIZE"])
     app.cli.add_command(search_cli)
+    from portal.health import register_readiness_check
+    register_readiness_check(app, "search_index", lambda: search("пособие", page=1, lang="ru"))
     if config["SEARCH_BUILD_ON_START"]:
         try:
             rebuild(app, force=False)

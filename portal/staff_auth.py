@@ -28,6 +28,7 @@ from flask import current_app, flash, g, redirect, request, session, url_for
 from flask.cli import AppGroup
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import OperationalError
 
 from portal.audit import log_event, record
 from portal.clock import now_utc
@@ -277,7 +278,13 @@ def _load_staff():
         log_event("staff_session_ended", actor=user.username, reason="timeout" if timed_out else "account")
         return None
     row.last_seen_at = moment
-    db.session.commit()
+    try:
+        db.session.commit()
+    except OperationalError as error:
+        # A write lock or a read-only disk must not turn the (read-only) desk into a 500: the idle clock
+        # is just not moved this time.
+        db.session.rollback()
+        security_event("storage_failed", what="staff_last_seen", error=type(error.orig).__name__)
     return user
 
 

@@ -4,12 +4,15 @@ Search responses are `Cache-Control: private, no-store` (a query can say a lot a
 cookie and log nothing about the query; only the anonymous daily count in portal.search_stats is kept.
 """
 
-from flask import Blueprint, current_app, jsonify, make_response, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, make_response, render_template, request, url_for
+from limits import parse
 
 from portal import search_index, search_stats
 from portal.content import get_library
 from portal.employers import search_hits as employer_cards
+from portal.extensions import client_key_for, limiter
 from portal.i18n import current_lang, localized_route
+from portal.logs import security_event
 from portal.page_cache import cache_response
 
 bp = Blueprint("search", __name__)
@@ -67,8 +70,31 @@ def _count_again(raw, searched, found):
     return count
 
 
+SEARCH_CHECKED = "portal.search_limit_checked"
+
+
+def search_allowed(app, environ):
+    """Count one search for this client and say whether it is within SEARCH_RATE_LIMIT. Runs before the page
+    cache answers from memory and before the view renders, once per request (the flag in the environ)."""
+    if SEARCH_CHECKED in environ:
+        return environ[SEARCH_CHECKED]
+    with app.app_context():
+        allowed = True
+        if app.config.get("RATELIMIT_ENABLED", True):
+            item = parse(str(app.config["SEARCH_RATE_LIMIT"]))
+            client = client_key_for(environ.get("REMOTE_ADDR"), app.config["SECRET_KEY"])
+            allowed = limiter.limiter.hit(item, "search", client)
+            if not allowed:
+                security_event("rate_limited", endpoint="search.results")
+    environ[SEARCH_CHECKED] = allowed
+    return allowed
+
+
 @localized_route(bp, "/search")
 def results():
+    app = current_app._get_current_object()
+    if not search_allowed(app, request.environ):
+        abort(429)
     raw = request.args.get("q", "")
     page = _page_number()
     lang = current_lang()
@@ -87,7 +113,8 @@ def results():
     # The finished page is reused for a minute (portal/page_cache.py), and each reuse still counted; never
     # while search is down (so it recovers at once) or when it shows employer cards, which staff can hide.
     if not context["unavailable"] and not any("employer" in row for row in context["rows"]):
-        cache_response(ttl=current_app.config["SEARCH_PAGE_CACHE_SECONDS"], on_hit=on_hit)
+        cache_response(ttl=current_app.config["SEARCH_PAGE_CACHE_SECONDS"], on_hit=on_hit,
+                       guard=lambda environ: search_allowed(app, environ))
     if context["unavailable"] is False and not context["rows"]:
         context["popular"] = _popular_guides(lang)
     response = make_response(render_template("search/results.html", **context))

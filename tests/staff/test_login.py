@@ -9,6 +9,7 @@ from sqlalchemy import select
 from portal import staff_auth
 from portal.extensions import db
 from portal.models import AuditEvent, StaffSession, StaffUser
+from tests.conftest import make_app
 from tests.staff.conftest import (
     PASSWORD,
     code_at,
@@ -149,7 +150,9 @@ def _attempt_from(app, staff, address, **fields):
     return password_step(client, staff, **fields)
 
 
-def test_ten_wrong_passwords_from_one_address_do_not_lock_the_owner_out_from_another(app, staff):
+def test_ten_wrong_passwords_from_one_address_do_not_lock_the_owner_out_from_another(tmp_path, limit_storage):
+    app = make_app(tmp_path, **limit_storage)
+    staff = make_staff(app)
     statuses = [_attempt_from(app, staff, "10.0.0.1", password=f"неверный пароль {i}").status_code
                 for i in range(10)]
     assert statuses[:3] == [200] * 3 and set(statuses[3:]) == {429}
