@@ -20,6 +20,23 @@ they would keep the master's old copy. The cost (docs/performance.md): each work
 dictionaries itself, about 2 s and 125 MB per worker.
 """
 import os
+import re
+
+from gunicorn.glogging import Logger
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SETUP_TOKEN = re.compile(r"(/staff/setup/)[^/]+")
+
+
+class SafeAccessLog(Logger):
+    """`%(U)s` is the decoded path: escape control characters (no forged lines through `%0a`, no raw NUL) and
+    hide anything after /staff/setup/ (old one-time links carried their secret there)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        path = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", atoms.get("U", ""))
+        atoms["U"] = _SETUP_TOKEN.sub(r"\1…", path)
+        return atoms
 
 
 def _int_env(name, default, low, high):
@@ -48,6 +65,7 @@ forwarded_allow_ips = "127.0.0.1,::1"
 # instances on one host would share its path.
 control_socket_disable = True
 
+logger_class = SafeAccessLog
 accesslog = "-"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"

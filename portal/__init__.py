@@ -1,6 +1,7 @@
 """«Работа после освобождения»: the application factory."""
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -68,6 +69,7 @@ def create_app(test_config=None):
     errors.init_app(app)
     from portal import page_cache
     page_cache.init_app(app)  # wraps the WSGI app: cached public pages skip Flask (docs/performance.md)
+    security.guard_hosts(app)  # outside the page cache: a foreign Host gets 400, cached page or not
     _apply_proxy_fix(app)
     return app
 
@@ -111,6 +113,8 @@ def _configure_production(app):
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["SESSION_COOKIE_NAME"] = "__Host-session"
         app.config["PREFERRED_URL_SCHEME"] = "https"
+        if not app.config.get("TRUSTED_HOSTS"):
+            app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["SITE_URL"]).hostname, "localhost", "127.0.0.1"]
         missing = [k for k in ("OPERATOR_NAME", "OPERATOR_ADDRESS", "OPERATOR_EMAIL", "OPERATOR_PHONE")
                    if not str(app.config.get(k) or "").strip()]
         if missing:

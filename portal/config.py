@@ -139,7 +139,9 @@ RATELIMIT_KEY_PREFIX = "portal"
 
 SEARCH_RATE_LIMIT = "120 per minute"  # per client: generous, a phone network shares one address
 LOG_LEVEL = "INFO"  # the app's JSON lines to stderr (portal/logs.py)
-TRUSTED_HOSTS = []  # host names the app answers to (PORTAL_TRUSTED_HOSTS='["example.ru"]'); empty: SITE_URL's host
+# Host names the app answers to (Flask refuses others with 400): PORTAL_TRUSTED_HOSTS='["example.ru"]'. In
+# production, when unset: SITE_URL's host plus localhost for the balancer's probes; in development any host.
+TRUSTED_HOSTS = None
 MAX_CONTENT_LENGTH = 64 * 1024  # bytes; no form here needs more
 
 # Reverse proxy: how many proxies in front set X-Forwarded-For (nginx alone: 1). 0 trusts no such header;

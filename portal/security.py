@@ -52,3 +52,29 @@ def init_app(app):
         if response.mimetype.startswith("text/") and "charset" not in response.content_type:
             response.content_type = f"{response.mimetype}; charset=utf-8"
         return response
+
+
+UNTRUSTED_HOST_BODY = ("Этот адрес сайта не обслуживается. Откройте сайт по его обычному адресу.\n").encode()
+
+
+def guard_hosts(app):
+    """Answer 400 before anything else runs when the Host header is not one of TRUSTED_HOSTS (when set).
+
+    Outside Flask on purpose: a cached page is answered before Flask, and Flask itself, refusing a host
+    while building its URL adapter, would fail again inside its own error page (url_for needs the host)."""
+    hosts = app.config.get("TRUSTED_HOSTS")
+    if not hosts:
+        return
+    from werkzeug.sansio.utils import host_is_trusted
+    inner = app.wsgi_app
+    headers = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(UNTRUSTED_HOST_BODY))),
+               ("Cache-Control", "no-store"), *security_headers(app.debug).items()]
+
+    def trusted_hosts_only(environ, start_response):
+        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+        if not host_is_trusted(host, hosts):
+            start_response("400 Bad Request", headers)
+            return [UNTRUSTED_HOST_BODY]
+        return inner(environ, start_response)
+
+    app.wsgi_app = trusted_hosts_only

@@ -67,7 +67,6 @@ USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 TOTP_STEP = 30  # seconds (RFC 6238)
 TOKEN_SESSION_KEY = "staff_token"
 PENDING_KEY = "staff_pending"
-ENROL_KEY = "staff_enrol"
 
 MSG_TOO_SHORT = _l(
     "Use at least %(min)d characters. A phrase of three or four words is long enough and easy to remember."
@@ -191,8 +190,12 @@ def match_totp(secret, code, last_step=None):
     return None
 
 
-def new_totp_secret():
-    return pyotp.random_base32()  # 32 base32 characters: 160 bits, the RFC 4226 recommendation
+def enrolment_secret(row):
+    """The TOTP secret offered while a setup link is open, derived on the server from the link's row: nothing
+    of it travels in the session cookie (review F-22), and every opening of the link shows the same one."""
+    digest = hmac.new(f"{current_app.config['SECRET_KEY']}:totp-enrol".encode(), row.token_hash.encode(),
+                      hashlib.sha256).digest()[:20]  # 160 bits
+    return base64.b32encode(digest).decode()
 
 
 def enrolment_qr(secret, username):
@@ -439,7 +442,9 @@ class StaffError(Exception):
 
 
 def setup_link(token):
-    return current_app.config["SITE_URL"].rstrip("/") + "/staff/setup/" + token
+    """The link carries its secret in the query string, which no log here writes (gunicorn.conf.py, portal/logs.py),
+    and the page sends it back in the form body — never in a path that access logs keep."""
+    return current_app.config["SITE_URL"].rstrip("/") + "/staff/setup?t=" + token
 
 
 def issue_setup_token(user):

@@ -49,3 +49,19 @@ def test_production_refuses_placeholder_operator_details_in_the_consent(tmp_path
 def test_production_refuses_per_process_rate_limits_with_several_workers(tmp_path):
     with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
         create_app(_config(tmp_path, ENV="production", SECRET_KEY=STRONG, WORKERS=4, **OPERATOR))
+
+
+def test_production_answers_only_its_own_host(tmp_path):
+    app = create_app(_config(tmp_path, ENV="production", SECRET_KEY=STRONG, SITE_URL="https://portal.example.ru",
+                             PAGE_CACHE_ENABLED=False, **OPERATOR))
+    client = app.test_client()
+    assert client.get("/staff", headers={"Host": "evil.example"}).status_code == 400
+    assert client.get("/healthz", headers={"Host": "portal.example.ru"}).status_code == 200
+    assert client.get("/healthz", headers={"Host": "127.0.0.1"}).status_code == 200
+
+
+def test_trusted_hosts_come_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("PORTAL_TRUSTED_HOSTS", '["a.example.ru", "b.example.ru"]')
+    app = create_app(_config(tmp_path, ENV="production", SECRET_KEY=STRONG, **OPERATOR))
+    assert app.config["TRUSTED_HOSTS"] == ["a.example.ru", "b.example.ru"]
+    assert app.test_client().get("/healthz", headers={"Host": "c.example.ru"}).status_code == 400

@@ -14,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import format_datetime
@@ -29,18 +28,17 @@ from portal.clock import now_utc
 from portal.extensions import db, limiter
 from portal.models import Application, AuditEvent
 from portal.staff_auth import (
-    ENROL_KEY,
     account_key,
     check_code_step,
     check_password_step,
     complete_setup,
     current_staff,
     enrolment_qr,
+    enrolment_secret,
     find_setup_token,
     grouped_secret,
     login_failed,
     match_totp,
-    new_totp_secret,
     pending_user,
     require_staff,
     safe_next,
@@ -168,28 +166,20 @@ def logout():
     return response
 
 
-@bp.route("/setup/<token>", methods=["GET", "POST"])
+@bp.route("/setup", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-def setup(token):
+def setup():
+    token = request.form.get("t") if request.method == "POST" else request.args.get("t")
     row = find_setup_token(token)
     if row is None:
         return render_template("staff/setup_invalid.html"), 404
-    enrol = session.get(ENROL_KEY)
-    if not (
-        isinstance(enrol, dict) and enrol.get("token") == row.id and isinstance(enrol.get("secret"), str)
-    ):
-        # The secret waits in this browser's session until a code confirms it, so a link preview that
-        # opens the page elsewhere cannot swap it.
-        enrol = {"token": row.id, "secret": new_totp_secret()}
-        session[ENROL_KEY] = enrol
-    secret = enrol["secret"]
+    secret = enrolment_secret(row)
     username = row.staff.username
     form = SetupForm(username=username)
     if form.validate_on_submit():
         step = match_totp(secret, form.code.data)
         if step is not None:
             complete_setup(row, form.password.data, secret, step)
-            session.pop(ENROL_KEY, None)
             flash(_("All set. Sign in with your new password and a new code from the app."))
             return redirect(url_for("staff.login"), code=303)
         form.code.errors = [
@@ -206,6 +196,7 @@ def setup(token):
         qr=enrolment_qr(secret, username),
         secret=grouped_secret(secret),
         expires_at=row.expires_at,
+        token=token,
     ), status
 
 
@@ -219,6 +210,8 @@ def form_expired(error):
     """An old or missing form token: back to a fresh form with a plain message, not a bare 400."""
     log.info("staff form rejected: csrf")
     flash(_("The page was open too long. Please try again."))
+    if request.endpoint == "staff.setup":
+        return redirect(url_for("staff.setup", t=request.form.get("t", "")), code=303)
     if request.endpoint in PUBLIC_ENDPOINTS:
         return redirect(request.path, code=303)
     if request.view_args and "application_id" in request.view_args:

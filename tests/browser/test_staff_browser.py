@@ -33,7 +33,7 @@ def desk_people(live_app):
         newcomer = StaffUser(username="browser-new")
         db.session.add(newcomer)
         db.session.flush()
-        people["setup_path"] = "/staff/setup/" + issue_setup_token(newcomer)
+        people["setup_path"] = "/staff/setup?t=" + issue_setup_token(newcomer)
         db.session.commit()
     now = datetime.now(UTC).replace(tzinfo=None)
     people["request_id"] = add_application(

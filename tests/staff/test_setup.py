@@ -16,7 +16,7 @@ NEW_PASSWORD = "жёлтый автобус едет на Северо-Запа�
 def create(runner, username="vera"):
     result = runner.invoke(args=["staff", "create", username])
     assert result.exit_code == 0, result.output
-    links = re.findall(r"http://localhost/staff/setup/\S+", result.output)
+    links = re.findall(r"http://localhost/staff/setup\?t=\S+", result.output)
     assert len(links) == 1, result.output
     return links[0].removeprefix("http://localhost")
 
@@ -31,13 +31,13 @@ def enrol_page(client, path):
 
 def finish_setup(client, path, secret, clock, password=NEW_PASSWORD, confirm=None, code=None):
     response = client.get(path)
-    data = hidden_fields(response, path)
+    data = hidden_fields(response, "/staff/setup")
     data.update(
         password=password,
         confirm=password if confirm is None else confirm,
         code=code or code_at(secret, clock()),
     )
-    return client.post(path, data=data)
+    return client.post("/staff/setup", data=data)
 
 
 def test_create_prints_a_one_time_link_and_makes_an_account_without_a_password(app, runner):
@@ -140,7 +140,7 @@ def test_reset_password_ends_sessions_clears_both_factors_and_gives_a_new_link(
 ):
     assert signed_in.get("/staff/").status_code == 200
     result = runner.invoke(args=["staff", "reset-password", "anna"])
-    assert result.exit_code == 0 and "/staff/setup/" in result.output
+    assert result.exit_code == 0 and "/staff/setup?t=" in result.output
     assert signed_in.get("/staff/").status_code == 302
     with app.app_context():
         user = db.session.get(StaffUser, staff.id)
@@ -154,7 +154,7 @@ def test_a_new_link_replaces_the_old_one(app, runner):
     first = create(runner)
     second = runner.invoke(args=["staff", "reset-password", "vera"]).output
     assert app.test_client().get(first).status_code == 404
-    new_path = re.search(r"http://localhost(/staff/setup/\S+)", second).group(1)
+    new_path = re.search(r"http://localhost(/staff/setup\?t=\S+)", second).group(1)
     assert app.test_client().get(new_path).status_code == 200
 
 
@@ -183,3 +183,13 @@ def test_staff_list_shows_accounts_and_their_state(runner, staff):
 def test_a_fresh_database_has_no_staff_accounts(app):
     with app.app_context():
         assert db.session.execute(select(StaffUser)).first() is None
+
+
+def test_the_enrolment_secret_never_travels_in_the_cookie(app, runner):
+    client = app.test_client()
+    path = create(runner)
+    response, _page, secret = enrol_page(client, path)
+    cookies = " ".join(response.headers.getlist("Set-Cookie"))
+    payload = cookies.split("=", 1)[1].split(".", 1)[0] if "=" in cookies else ""
+    decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)) if payload else b""
+    assert secret.encode() not in decoded and b"enrol" not in decoded
