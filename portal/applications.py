@@ -1,11 +1,11 @@
 """Applications ("заявки"): the choices the form offers, contact normalisation, storing a request whole."""
 import re
 import secrets
-import unicodedata
 
 from flask_babel import lazy_gettext as _l
 
 from portal.database import StorageUnavailable, storage_guard
+from portal.text import clean_text
 
 APPLICANTS = {
     "self": _l("For myself"),
@@ -59,21 +59,12 @@ REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 PHONE_DIGITS_RE = re.compile(r"\d")
 PHONE_ALLOWED_RE = re.compile(r"^[\d\s()+\-.]+$")
 HANDLE_RE = re.compile(r"^@?[A-Za-z0-9_.]{3,64}$")
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 
 
 def new_reference():
     """A short reference like «К7F-3QX»: 6 characters, about 887 million possibilities."""
     code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
     return f"{code[:3]}-{code[3:]}"
-
-
-def clean_text(value):
-    """NFC-normalise, drop control and invisible characters, fold runs of spaces (newlines kept)."""
-    value = unicodedata.normalize("NFC", value or "")
-    value = CONTROL_RE.sub("", value)
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in value.replace("\r\n", "\n").split("\n")]
-    return "\n".join(lines).strip()
 
 
 def normalise_phone(value):

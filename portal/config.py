@@ -39,7 +39,7 @@ SEARCH_SUGGEST_LIMIT = 6  # autocomplete entries
 SEARCH_POPULAR_GUIDES = ["kuda-idti/pervye-30-dney", "posobie/kto-poluchaet", "posobie/kak-vstat-na-uchet",
                          "rabota/gde-iskat", "dokumenty/vosstanovit-pasport", "sudimost/zakrytye-professii"]
 SEARCH_STATS_ENABLED = True  # anonymous count per normalised query per day (portal/search_stats.py)
-SEARCH_STATS_MIN_COUNT = 3  # staff see a query only once it was counted this many times
+SEARCH_STATS_MIN_COUNT = 3  # staff see a query only once it was searched on this many different days
 SEARCH_STATS_KEEP_DAYS = 90  # statistics older than this are deleted
 # Counts are added up in each worker and written together at most this many seconds later (or once this
 # many different queries wait): one commit per search was the search page's largest cost. 0: at once.

@@ -35,6 +35,7 @@ from portal.audit import record
 from portal.clock import now_utc, today_local
 from portal.extensions import db
 from portal.models import Employer, EmployerReport, EmployerSignup
+from portal.text import is_plain_email
 
 log = logging.getLogger("portal.employers")
 
@@ -111,8 +112,6 @@ INVITE_FIRST = (
 )
 
 DEMO_PREFIX = "Пример:"
-EMAIL_RE = re.compile(r"^[^@\s<>\"',;]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 INN10_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)
 INN11_WEIGHTS = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
 INN12_WEIGHTS = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
@@ -145,7 +144,7 @@ def normalise_inn(value):
 def normalise_email(value):
     """A plausible e-mail address, lower-cased domain; None when it is not one."""
     value = clean_text(value)
-    if len(value) > TEXT_LIMITS["email"] or not EMAIL_RE.match(value):
+    if len(value) > TEXT_LIMITS["email"] or not is_plain_email(value):
         return None
     local, _, domain = value.rpartition("@")
     return f"{local}@{domain.lower()}"

@@ -29,6 +29,7 @@ from portal.database import storage_guard
 from portal.extensions import db
 from portal.i18n import EXTRA_LANGS
 from portal.models import Application, LoyaltyAnswer, PageFeedback, ShareCount
+from portal.text import strip_controls
 
 # ---------------------------------------------------------------- pages
 
@@ -123,8 +124,6 @@ _HANDLE_RE = re.compile(r"(?<![\w@])@\w{2,}")
 # A run of digits joined by the separators people type in phone numbers.
 _NUMBER_RUN_RE = re.compile(r"[+(]?\d(?:[\d\s()+\-.\u00a0\u2010-\u2015/]*\d)?")
 PHONE_MIN_DIGITS = 7  # a Chelyabinsk landline without its code has 7 digits
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
-                         r"\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 
 PHONE_MASK = "[телефон скрыт]"
 EMAIL_MASK = "[e-mail скрыт]"
@@ -145,7 +144,7 @@ def mask_personal_data(text):
     cheaper than storing a phone.
     """
     text = unicodedata.normalize("NFC", text or "")
-    text = _CONTROL_RE.sub("", text)
+    text = strip_controls(text)
     text = _EMAIL_RE.sub(EMAIL_MASK, text)
     text = _LINK_RE.sub(LINK_MASK, text)
     text = _HANDLE_RE.sub(HANDLE_MASK, text)

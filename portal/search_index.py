@@ -103,7 +103,7 @@ _stemmer = None
 _stemmer_lock = threading.Lock()
 
 
-def _morph_analyzer():
+def morph_analyzer():
     global _morph
     if _morph is None:
         with _morph_lock:
@@ -126,7 +126,7 @@ def ru_stem(word):
 @lru_cache(maxsize=200_000)
 def ru_lemmas(word):
     """The lemmas of a lower-case word, most likely first, ё folded; its stem if the dictionary lacks it."""
-    morph = _morph_analyzer()
+    morph = morph_analyzer()
     if not CYRILLIC_RE.search(word) or not morph.word_is_known(word):
         return (ru_stem(word),)
     lemmas = []
@@ -140,7 +140,7 @@ def ru_lemmas(word):
 @lru_cache(maxsize=50_000)
 def is_dictionary_word(word):
     """Whether pymorphy3 knows the word: an unknown long word is probably a typo."""
-    return bool(CYRILLIC_RE.search(word)) and _morph_analyzer().word_is_known(word)
+    return bool(CYRILLIC_RE.search(word)) and morph_analyzer().word_is_known(word)
 
 
 class LemmaFilter(Filter):
@@ -785,9 +785,21 @@ class Speller:
         return query.Or(parts, boost=FUZZY_BOOST)
 
 
+def parse_visitor_query(parser, text):
+    """Parse with the restricted parser; a query its grammar cannot take («NOT NOT NOT») is searched as plain
+    words, and a query with no words left finds nothing — never «search is down»."""
+    try:
+        return parser.parse(text)
+    except (IndexError, ValueError, AttributeError, TypeError):
+        words = [word for word in plain_words(text) if word.upper() not in ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE")]
+        if not words:
+            return query.NullQuery
+        return parser.parse(" ".join(words))
+
+
 def build_query(searcher, text, synonyms, speller):
     """The visitor's query, OR the guides' words for any slang in it, OR typo-tolerant long words."""
-    parts = [make_parser(searcher.schema).parse(text)]
+    parts = [parse_visitor_query(make_parser(searcher.schema), text)]
     and_parser = make_parser(searcher.schema, group=AndGroup)
     for phrase in synonyms.expansions(text):
         parts.append(query.Or([and_parser.parse(phrase)], boost=SYNONYM_BOOST))

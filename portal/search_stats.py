@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.clock import today_local
 from portal.extensions import db
+from portal.search_index import morph_analyzer
 
 log = logging.getLogger("portal.search_stats")
 
@@ -40,9 +41,19 @@ class SearchQueryDay(db.Model):
     found: Mapped[bool] = mapped_column(sa.Boolean, nullable=False)
 
 
+NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
+
+
+def names_a_person(text):
+    """Whether a word of the query is most likely a first name, surname or patronymic («канарейкин пётр»):
+    such a query, with «освободился» beside it, is exactly what the statistics must never keep (review F-8)."""
+    morph = morph_analyzer()
+    return any(NAME_TAGS & morph.parse(word)[0].tag.grammemes for word in WORD_RE.findall(text.casefold()))
+
+
 def storable(text):
-    """Whether a query may be counted at all."""
-    return bool(text) and not UNSTORABLE_RE.search(text)
+    """Whether a query may be counted at all: no digits, addresses, links or personal names."""
+    return bool(text) and not UNSTORABLE_RE.search(text) and not names_a_person(text)
 
 
 def normalise(text):
@@ -193,8 +204,11 @@ def visible_queries(limit=20, only_not_found=False, min_count=None):
     min_count = min_count or config["SEARCH_STATS_MIN_COUNT"]
     cutoff = today_local() - timedelta(days=config["SEARCH_STATS_KEEP_DAYS"])
     total = sa.func.sum(SearchQueryDay.count)
+    # Distinct days, not repeats: one visitor searching the same words three times in a row (the second and
+    # third from the page cache) must not put them in front of staff (review F-8).
+    days = sa.func.count(sa.distinct(SearchQueryDay.day))
     statement = (sa.select(SearchQueryDay.query, total).where(SearchQueryDay.day >= cutoff)
-                 .group_by(SearchQueryDay.query).having(total >= min_count)
+                 .group_by(SearchQueryDay.query).having(days >= min_count)
                  .order_by(total.desc(), SearchQueryDay.query).limit(limit))
     if only_not_found:
         statement = statement.where(SearchQueryDay.found.is_(False))

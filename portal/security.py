@@ -1,4 +1,8 @@
-"""Security headers for every response, from one place; the CSP is a dict serialised once."""
+"""Security headers for every response, from one place (the CSP is a dict serialised once); no file uploads
+anywhere; trusted hosts only."""
+from flask import abort, request
+
+from portal.logs import security_event
 
 CSP = {
     "default-src": ["'self'"],
@@ -40,6 +44,14 @@ def security_headers(debug):
 
 def init_app(app):
     fixed = [(name.lower(), name, value) for name, value in security_headers(app.debug).items()]
+
+    @app.before_request
+    def no_file_uploads():
+        # No form of this site takes a file. A multipart file part in a text field would reach the field's
+        # cleaning as a FileStorage object (review F-9): refuse the request before any view sees it.
+        if request.method == "POST" and request.mimetype == "multipart/form-data" and request.files:
+            security_event("file_part_refused", endpoint=request.endpoint)
+            abort(400)
 
     @app.after_request
     def add_security_headers(response):

@@ -2,6 +2,7 @@
 from flask import current_app
 
 from portal.content import get_library
+from portal.text import is_plain_email
 from portal.views.guides import canonical_url
 
 
@@ -27,6 +28,7 @@ def init_app(app):
     # Indentation whitespace is bytes on a slow phone line.
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.tests["plain_email"] = is_plain_email
     app.jinja_env.globals.update(
         canonical_url=canonical_url,
         has_endpoint=has_endpoint,

@@ -24,6 +24,14 @@ from portal.plan import (
 
 bp = Blueprint("plan", __name__)
 
+
+@bp.after_request
+def never_cache(response):
+    # The answers (health, housing, release date) are in the URL of every plan page: no browser or proxy
+    # may keep them (review F-17).
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
 # flow -> (endpoint that asks, endpoint that answers, name shown above the question)
 FLOWS = {
     "plan": ("plan.questionnaire", "plan.result", _l("My plan")),

@@ -65,15 +65,36 @@ def test_queries_with_digits_at_signs_or_links_are_never_stored(app, client, q):
     assert _rows(app) == []
 
 
-def test_staff_see_a_query_only_once_it_was_counted_three_times(app, client):
-    for _ in range(2):
-        client.get("/search?q=редкий запрос")
-    for _ in range(3):
-        client.get("/search?q=справка о судимости")
+def search_on_days(client, clock, query, days, times=1):
+    """Search `query` `times` times on each of `days` consecutive Chelyabinsk days from 1 December 2026."""
+    for offset in range(days):
+        clock.set_local(date(2026, 12, 1) + timedelta(days=offset))
+        for _ in range(times):
+            client.get("/search", query_string={"q": query})
+
+
+def test_staff_see_a_query_only_once_it_was_searched_on_three_different_days(app, client, clock):
+    search_on_days(client, clock, "редкий запрос", days=2)
+    search_on_days(client, clock, "справка о судимости", days=3)
     with app.app_context():
         assert search_stats.visible_queries() == [("справка о судимости", 3)]
-        client.get("/search?q=редкий запрос")
-        assert search_stats.visible_queries() == [("редкий запрос", 3), ("справка о судимости", 3)]
+    search_on_days(client, clock, "редкий запрос", days=3)
+    with app.app_context():
+        assert search_stats.visible_queries() == [("редкий запрос", 5), ("справка о судимости", 3)]
+
+
+def test_one_visitor_repeating_a_search_on_one_day_never_reaches_staff(app, client, clock):
+    search_on_days(client, clock, "справка о судимости", days=1, times=5)  # 2nd–5th from the page cache
+    with app.app_context():
+        assert search_stats.visible_queries() == []
+
+
+def test_a_query_with_a_personal_name_is_never_stored(app, client, clock):
+    search_on_days(client, clock, "канарейкин пётр семёнович освободился", days=4)
+    search_on_days(client, clock, "сергей иванов пособие", days=4)
+    with app.app_context():
+        assert db.session.execute(sa.select(SearchQueryDay)).scalars().all() == []
+    assert search_stats.storable("справка о судимости") and not search_stats.storable("мария петровна")
 
 
 def test_counts_add_up_over_days_for_the_threshold(app):
@@ -110,12 +131,10 @@ def test_recording_purges_old_rows_once_a_day(app, client, monkeypatch):
     assert [q for q, _c, _f in _rows(app)] == ["пособие"]
 
 
-def test_report_lists_top_and_zero_result_queries_above_the_threshold(app, client, runner):
-    for _ in range(4):
-        client.get("/search?q=пособие")
-    for _ in range(3):
-        client.get("/search?q=квазиматериал")
-    client.get("/search?q=единственный")
+def test_report_lists_top_and_zero_result_queries_above_the_threshold(app, client, runner, clock):
+    search_on_days(client, clock, "пособие", days=4)
+    search_on_days(client, clock, "квазиматериал", days=3)
+    search_on_days(client, clock, "единственный", days=1, times=3)
     result = runner.invoke(args=["search", "report"])
     assert result.exit_code == 0, result.output
     top, _, missing = result.output.partition("Ничего не нашлось:")
