@@ -54,6 +54,8 @@ def production_env(workdir, port, **overrides):
         "PORTAL_OPERATOR_EMAIL": "test@example.org",
         "PORTAL_OPERATOR_PHONE": "+7 000 000-00-00",
         "PORTAL_SITE_URL": f"http://{HOST}:{port}",
+        # bench/load.py sends Host: portal.test, as nginx would pass the public name
+        "PORTAL_TRUSTED_HOSTS": '["portal.test", "127.0.0.1", "localhost"]',
         "PORTAL_DATABASE_URL": f"sqlite:///{workdir / 'portal.sqlite3'}",
         "PORTAL_SEARCH_INDEX_DIR": str(workdir / "search_index"),
         "PORTAL_WORKERS": "1",

@@ -18,14 +18,18 @@ whole site) is raised, since the test sends more than that on purpose. Each visi
 actions: 60 % guide pages, 10 % home or section pages, 15 % searches (all different queries, so most are
 real searches), 5 % «Была ли страница полезной?» votes and 10 % applications through the real form: GET
 (CSRF token, session cookie, hidden fields), 3–6 s of "typing" (the form refuses faster posts as bots),
-POST, then the confirmation page. One application in ten is sent twice at once (a double tap). A POST
-that gets no answer is sent again, as a person would. At the end every visitor finishes its action.
+POST, then the confirmation page. A quarter of the applicants make a realistic mistake first (the consent box
+left unticked): they get the form back (422), tick the box and press «Send» again within a second, with the
+hidden fields the 422 page carries (the fill-time check must measure from the first render). One
+application in ten is sent twice at once (a double tap). A POST that gets no answer is sent again, as a
+person would. At the end every visitor finishes its action.
 
 Fault: halfway through, one gunicorn worker is killed with SIGKILL (`--no-fault` to skip it); gunicorn
 starts a new one while requests wait or fail and are retried.
 
-Pass (exit code 0 only then): no 5xx response at all, and afterwards the database holds exactly the
-applications that were acknowledged (303 to /zayavka/prinyata/<number>): none missing, none extra, no
+Pass (exit code 0 only then): no 5xx response at all, no silent drop (an answer to a valid application that
+is neither a numbered confirmation nor a 429 the person can see), and afterwards the database holds exactly
+the applications that were acknowledged (303 to /zayavka/prinyata/<number>): none missing, none extra, no
 number twice; votes stored equal the votes the server acknowledged (its access log); with --no-fault also
 every search the server answered counted in the anonymous statistics once gunicorn has stopped (workers
 write their pending counts on exit). Printed:
@@ -84,8 +88,8 @@ HIDDEN_RE = re.compile(r'<input[^>]*name="(csrf_token|started|idempotency_key)"[
 DONE_RE = re.compile(r"/zayavka/prinyata/([A-Za-z0-9-]+)$")
 NAMES = ["Сергей", "Анна", "Иван Петрович", "Ольга", "Дмитрий", "Наталья", "Алексей", "Мария"]
 HELP = ["benefit", "job", "training", "cv_interview"]
-KINDS = ["guide", "home or section", "search", "vote", "application form", "application post",
-         "application double tap", "confirmation"]
+KINDS = ["guide", "home or section", "search", "vote", "application form", "application mistake",
+         "application post", "application double tap", "confirmation"]
 
 
 class Tally:
@@ -100,6 +104,9 @@ class Tally:
         self.votes_acknowledged = 0
         self.searches_answered = 0
         self.unexpected = []  # (kind, status, location) samples of odd answers
+        self.silent_drops = 0  # valid applications answered with neither a number nor a visible refusal
+        self.mistakes = 0  # applications first sent without the consent box, then fixed within a second
+        self.fixed_acknowledged = 0  # of those, acknowledged with a number
 
     def status_seen(self, kind, code):
         with self.lock:
@@ -191,6 +198,18 @@ class Visitor(HttpUser):
                    "Origin": f"https://{SITE_HOST}", "Content-Type": "application/x-www-form-urlencoded"}
         with TALLY.lock:
             TALLY.sent_keys.add(fields["idempotency_key"])
+        mistake = random.random() < 0.25
+        if mistake:
+            wrong = {k: v for k, v in data.items() if k != "consent"}
+            back = self.client.post("/zayavka", name="application mistake", data=wrong, headers=headers,
+                                    allow_redirects=False, timeout=60)
+            if back.status_code != 422:
+                TALLY.unexpected.append(("application mistake", back.status_code, "expected the form back"))
+                return
+            data.update(dict(HIDDEN_RE.findall(back.text)))  # what the page now carries: the same start time
+            gevent.sleep(random.uniform(0.2, 1.0))  # ticks the box, presses «Send» again at once
+            with TALLY.lock:
+                TALLY.mistakes += 1
         if random.random() < 0.1:
             taps = [gevent.spawn(self._post, data, headers, "application double tap") for _ in range(2)]
             gevent.joinall(taps)
@@ -198,6 +217,9 @@ class Visitor(HttpUser):
         else:
             references = {self._post(data, headers, "application post")}
         references.discard(None)
+        if mistake and references:
+            with TALLY.lock:
+                TALLY.fixed_acknowledged += 1
         if len(references) > 1:
             TALLY.unexpected.append(("application double tap", 303, f"{len(references)} different numbers"))
         for reference in references:
@@ -225,7 +247,9 @@ class Visitor(HttpUser):
             if response.status_code >= 500:
                 gevent.sleep(1)
                 continue  # the page asks the person to try again
-            if response.status_code != 429:
+            if response.status_code != 429:  # the form was valid: anything else drops the person's request
+                with TALLY.lock:
+                    TALLY.silent_drops += 1
                 TALLY.unexpected.append((kind, response.status_code, location[:80]))
             return None
         return None
@@ -403,6 +427,8 @@ def main():
     stored = set(counts["references"])
     checks = {
         "no 5xx": sum(five_xx.values()) == 0,
+        "no silent drop": TALLY.silent_drops == 0,
+        "every application fixed after a mistake is acknowledged": TALLY.fixed_acknowledged == TALLY.mistakes,
         "every acknowledged application is stored": not (acknowledged - stored),
         "no stored application that was not acknowledged": not (stored - acknowledged),
         "no application stored twice": all(n == 1 for n in counts["keys"].values())
@@ -426,6 +452,8 @@ def main():
     print(f"Applications: {len(TALLY.sent_keys)} sent, {len(acknowledged)} acknowledged "
           f"({sum(TALLY.acknowledged.values())} acknowledgements with double taps and retries), "
           f"{len(stored)} stored")
+    print(f"Mistakes fixed and resent within a second: {TALLY.mistakes}, acknowledged {TALLY.fixed_acknowledged}; "
+          f"silent drops: {TALLY.silent_drops}")
     print(f"Votes: {TALLY.votes_acknowledged} acknowledged to visitors, {served['votes']} by the server, "
           f"{counts['votes']} stored. Searches: {TALLY.searches_answered} answered to visitors, "
           f"{served['searches']} by the server, {counts['searches']} counted in the statistics "
@@ -449,6 +477,8 @@ def main():
         "searches": {"answered": TALLY.searches_answered, "served": served["searches"],
                      "counted": counts["searches"]},
         "served_applications": served["applications"],
+        "mistakes": {"sent": TALLY.mistakes, "acknowledged": TALLY.fixed_acknowledged},
+        "silent_drops": TALLY.silent_drops,
         "five_xx": five_xx, "unexpected": TALLY.unexpected[:50], "checks": checks, "passed": passed,
     }, ensure_ascii=False, indent=2, default=str))
     print(f"Results: {out.relative_to(BENCH.parent)}")

@@ -26,6 +26,7 @@ from portal.applications import APPLICANTS, CONTACT_METHODS, CONVENIENT_TIMES, D
 from portal.audit import record
 from portal.clock import now_utc
 from portal.extensions import db, limiter
+from portal.logs import security_event
 from portal.models import Application, AuditEvent
 from portal.staff_auth import (
     account_key,
@@ -202,13 +203,14 @@ def setup():
 
 @bp.errorhandler(429)
 def too_many_attempts(error):
+    security_event("staff_login_locked", endpoint=request.endpoint)
     return render_template("staff/too_many.html"), 429
 
 
 @bp.errorhandler(CSRFError)
 def form_expired(error):
     """An old or missing form token: back to a fresh form with a plain message, not a bare 400."""
-    log.info("staff form rejected: csrf")
+    security_event("csrf_failed", endpoint=request.endpoint)
     flash(_("The page was open too long. Please try again."))
     if request.endpoint == "staff.setup":
         return redirect(url_for("staff.setup", t=request.form.get("t", "")), code=303)
