@@ -100,3 +100,23 @@ def test_readyz_names_a_broken_search_index(tmp_path):
     assert response.status_code == 503 and "search_index" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.execute(db.select(Application)).first() is None
+
+
+def test_a_lost_postgresql_connection_is_never_an_acknowledged_loss(tmp_path, postgres_url):
+    import sqlalchemy
+
+    app = make_app(tmp_path, DATABASE_URL=postgres_url)
+    client = app.test_client()
+    assert send_form(client, name="Первый").status_code == 303
+    name = sqlalchemy.engine.make_url(postgres_url).database
+    admin = sqlalchemy.create_engine(postgres_url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:  # the server drops every connection of the app (a restart, a network cut)
+        connection.execute(sqlalchemy.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                           "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": name})
+    admin.dispose()
+    response = send_form(client, name="Второй")
+    assert response.status_code in (303, 503)
+    with app.app_context():
+        stored = [a.name for a in db.session.execute(db.select(Application).order_by(Application.id)).scalars()]
+        db.engine.dispose()
+    assert stored == (["Первый", "Второй"] if response.status_code == 303 else ["Первый"])
