@@ -6,6 +6,7 @@ import secrets
 import traceback
 
 from flask import current_app, g, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -17,13 +18,26 @@ from portal.logs import scrub_request_line, security_event
 
 log = logging.getLogger("portal.errors")
 
-TEMPLATES = {404: "errors/404.html", 429: "errors/429.html", 500: "errors/500.html", 503: "errors/503.html"}
+# What the person reads for each status: a title and one line of what to do (errors/message.html).
+MESSAGES = {
+    404: (_l("Page not found"), _l("Maybe the link is old or has a typo. It is not your fault.")),
+    429: (_l("Too many requests in a row"), _l("Please wait a minute and try again. Nothing is broken.")),
+    503: (_l("Not saved just now"), _l("Our server could not save it. Please try again in a minute.")),
+}
+
+
+def render_message(title, lead, status, secondary=False):
+    if not getattr(g, "lang_code", None):
+        g.lang_code = lang_from_path(request.path)
+    return render_template("errors/message.html", title=title, lead=lead, secondary=secondary), status
 
 
 def render_error(status, error_id=None):
+    if status in MESSAGES:
+        return render_message(*MESSAGES[status], status)
     if not getattr(g, "lang_code", None):
         g.lang_code = lang_from_path(request.path)
-    template = TEMPLATES.get(status, "errors/generic.html")
+    template = "errors/500.html" if status == 500 else "errors/generic.html"
     return render_template(template, status=status, error_id=error_id), status
 
 

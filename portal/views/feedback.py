@@ -7,10 +7,11 @@ Every answer works as a plain form post with a redirect; feedback.js only answer
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from portal import feedback
 from portal.content import get_library
-from portal.errors import render_error
+from portal.errors import render_error, render_message
 from portal.extensions import csrf, limiter
 from portal.i18n import current_lang, localized_route
 
@@ -217,7 +218,9 @@ def leaflet():
 def too_many(error):
     if _wants_json():
         return jsonify(error="rate"), 429
-    return render_template("feedback/too_many.html"), 429
+    return render_message(_("Too many answers in a row"),
+                          _("Please try again in an hour. Your earlier answers have been counted."), 429,
+                          secondary=True)
 
 
 @bp.errorhandler(400)
