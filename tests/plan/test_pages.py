@@ -18,7 +18,7 @@ MUST_SHOW = {"released": "soon", "passport": "missing", "housing": "no_place", "
              "goal": "job", "situation": "nothing"}
 MUST_SHOW_URL = "/plan/itog?" + urlencode(MUST_SHOW)
 BENEFIT_YES = {"released": "recent", "citizen": "russian", "blockers": "clear", "worked": "little",
-               "housing": "registered"}
+               "passport": "have", "housing": "registered"}
 
 
 def _no_cookie(response):
@@ -210,19 +210,19 @@ def test_every_answer_appears_in_some_rendered_plan_and_every_link_on_it_resolve
 def test_plan_links_to_the_benefit_check_with_the_shared_answers(page):
     plan = page(MUST_SHOW_URL)
     check = [a["href"] for a in plan.soup.select(".plan-step a") if a["href"].startswith("/plan/posobie")]
-    assert check == ["/plan/posobie?released=soon&housing=no_place"]
+    assert check == ["/plan/posobie?released=soon&passport=missing&housing=no_place"]
     asked = page(check[0])
     assert asked.soup.h1.get_text(strip=True) == "У вас гражданство России?"
     progress = asked.soup.select_one(".progress").get_text(" ", strip=True)
-    assert progress == "Проверка пособия. Вопрос 2 из 5"
+    assert progress == "Проверка пособия. Вопрос 2 из 6"
 
 
 def test_the_benefit_check_works_through_forms_and_says_yes_why_how_much_and_what_next(client):
     final, progress = _walk(client, BENEFIT_YES, "/plan/posobie")
-    assert len(progress) == 5
+    assert len(progress) == 6
     assert final.soup.h1.get_text(strip=True) == "Да, скорее всего, вы можете получить пособие"
     text = final.text()
-    for expected in ("Почему", "Вы на свободе и вы гражданин России", "Сколько и как долго", "1 863 ₽",
+    for expected in ("Почему", "Вы на свободе и вы гражданин России", "карту «Мир»", "Сколько и как долго", "1 863 ₽",
                      "15 886 ₽", "С 1 февраля 2026 года", "Что сделать дальше",
                      "Это общая информация. С вашим случаем поможет центр занятости."):
         assert expected in text, expected
@@ -234,6 +234,8 @@ def test_the_benefit_check_works_through_forms_and_says_yes_why_how_much_and_wha
 @pytest.mark.parametrize(("answers", "h1"), [
     ({**BENEFIT_YES, "released": "later"}, "Сейчас — нет"),
     ({**BENEFIT_YES, "housing": "unregistered"}, "Возможно, да, но кое-что нужно уточнить"),
+    ({**BENEFIT_YES, "passport": "missing"}, "Возможно, да, но кое-что нужно уточнить"),
+    ({**BENEFIT_YES, "blockers": "some"}, "Сейчас — нет"),
 ])
 def test_the_benefit_check_outcome_is_the_page_heading(page, answers, h1):
     checked = page("/plan/posobie/itog?" + urlencode(answers))

@@ -142,35 +142,51 @@ def test_probation_is_offered_in_the_first_months_but_not_to_people_released_lon
 BENEFIT_CASES = [
     # (id, answers, outcome, reasons that must be given, facts the amount rests on) — each cites facts-ru.md
     ("§2 still serving: a prison sentence blocks recognition as unemployed",
-     dict(released="soon", citizen="russian", blockers="clear", worked="little", housing="registered"),
+     dict(released="soon", citizen="russian", blockers="clear", worked="little", passport="have", housing="registered"),
      "no", {"serving"}, {"min-rule", "amounts-2026"}),
     ("§2 + §1.6 released, nothing blocks, no work for a year: minimum for up to 3 months",
-     dict(released="recent", citizen="russian", blockers="clear", worked="little", housing="registered"),
+     dict(released="recent", citizen="russian", blockers="clear", worked="little", passport="have", housing="registered"),
      "yes", {"clear", "difficulty-group"}, {"min-rule", "amounts-2026", "ural"}),
     ("§2 only citizens of Russia are recognised as unemployed",
-     dict(released="recent", citizen="other", blockers="clear", worked="little", housing="registered"),
+     dict(released="recent", citizen="other", blockers="clear", worked="little", passport="have", housing="registered"),
      "no", {"foreign"}, {"min-rule"}),
     ("§2 a job contract, self-employment, full-time study or an old-age pension blocks it",
-     dict(released="months", citizen="russian", blockers="some", worked="little", housing="registered"),
+     dict(released="months", citizen="russian", blockers="some", worked="little", passport="have", housing="registered"),
      "no", {"blocked"}, {"min-rule"}),
     ("§2 not sure about those blockers: probably, the centre checks",
-     dict(released="long", citizen="russian", blockers="unsure", worked="enough", housing="registered"),
+     dict(released="long", citizen="russian", blockers="unsure", worked="enough", passport="have", housing="registered"),
      "probably", {"blockers-unsure"}, {"percent-rule", "amounts-2026"}),
     ("§2 no registration where applying: profiling first; §1.6 prison work may not count",
-     dict(released="recent", citizen="russian", blockers="clear", worked="colony", housing="unregistered"),
+     dict(released="recent", citizen="russian", blockers="clear", worked="colony", passport="have", housing="unregistered"),
      "probably", {"no-registration", "difficulty-group"}, {"colony-work", "min-rule", "amounts-2026"}),
     ("§2 nowhere to live is also no registration",
-     dict(released="recent", citizen="russian", blockers="clear", worked="little", housing="no_place"),
+     dict(released="recent", citizen="russian", blockers="clear", worked="little", passport="have", housing="no_place"),
      "probably", {"no-registration"}, {"min-rule"}),
     ("§1.5 worked 26 weeks or more: 75 % then 60 % of average pay within the limits",
-     dict(released="recent", citizen="russian", blockers="clear", worked="enough", housing="registered"),
+     dict(released="recent", citizen="russian", blockers="clear", worked="enough", passport="have", housing="registered"),
      "yes", {"clear"}, {"percent-rule", "amounts-2026", "ural"}),
     ("§2 the 'difficult to employ' group lasts one year after release only",
-     dict(released="long", citizen="russian", blockers="clear", worked="little", housing="registered"),
+     dict(released="long", citizen="russian", blockers="clear", worked="little", passport="have", housing="registered"),
      "yes", {"clear"}, {"min-rule"}),
     ("§2 every blocker at once: still a plain no, with every reason",
-     dict(released="later", citizen="other", blockers="some", worked="unsure", housing="no_place"),
+     dict(released="later", citizen="other", blockers="some", worked="unsure", passport="have", housing="no_place"),
      "no", {"serving", "foreign", "blocked", "no-registration"}, {"min-rule", "percent-rule"}),
+    ("§2 + д1.3 the rest of the term replaced by forced labour: out of the colony, but not unemployed yet",
+     dict(released="recent", citizen="russian", blockers="some", worked="little", passport="have",
+          housing="registered"),
+     "no", {"blocked"}, {"min-rule"}),
+    ("д7 no passport: the benefit is paid into a bank account, and a bank account needs a passport",
+     dict(released="recent", citizen="russian", blockers="clear", worked="little", passport="missing",
+          housing="registered"),
+     "probably", {"no-passport", "difficulty-group"}, {"min-rule", "amounts-2026"}),
+    ("д7 not sure about the passport: probably, restore it first",
+     dict(released="months", citizen="russian", blockers="clear", worked="enough", passport="unsure",
+          housing="registered"),
+     "probably", {"no-passport"}, {"percent-rule"}),
+    ("д7 with a passport the check says to open an account for the payments",
+     dict(released="long", citizen="russian", blockers="clear", worked="little", passport="have",
+          housing="registered"),
+     "yes", {"clear", "bank-account"}, {"min-rule"}),
 ]
 
 
@@ -207,7 +223,32 @@ def test_yes_needs_release_citizenship_no_blocker_and_a_registration():
     for answers in BENEFIT_COMBINATIONS:
         is_yes = benefit_check(answers, RULES).outcome.code == "yes"
         assert is_yes == (answers["released"] in RELEASED and answers["citizen"] == "russian"
-                          and answers["blockers"] == "clear" and answers["housing"] == "registered"), answers
+                          and answers["blockers"] == "clear" and answers["passport"] == "have"
+                          and answers["housing"] == "registered"), answers
+
+
+def test_the_blocker_list_names_correctional_and_forced_labour_and_its_reason_says_why():
+    items = [item.ru for item in RULES.questions["blockers"].items]
+    assert any("исправительные или принудительные работы" in item for item in items)
+    blocked = next(r for r in RULES.benefit_rules if r.id == "blocked")
+    assert "принудительные работы" in blocked.reason.ru and "correctional-work" in blocked.facts
+    serving = next(r for r in RULES.benefit_rules if r.id == "serving")
+    assert "принудительными работами" in serving.reason.ru, "leaving the colony is not always the end"
+
+
+def test_without_a_passport_the_answer_is_never_yes_and_points_to_restoring_it():
+    for answers in BENEFIT_COMBINATIONS:
+        if answers["passport"] != "have":
+            result = benefit_check(answers, RULES)
+            assert result.outcome.code != "yes", answers
+            assert "dokumenty/vosstanovit-pasport" in {step.guide for step in result.next_steps}, answers
+
+
+def test_every_answer_set_with_a_passport_is_told_the_benefit_goes_to_a_bank_account():
+    for answers in BENEFIT_COMBINATIONS:
+        reasons = {r.id for r in benefit_check(answers, RULES).reasons}
+        assert ("bank-account" in reasons) == (answers["passport"] == "have"), answers
+    assert "«Мир»" in RULES.facts["bank-account"].text.ru
 
 
 def test_amounts_are_the_2026_figures_of_the_facts_file_with_year_and_source():
