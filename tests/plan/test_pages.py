@@ -14,8 +14,8 @@ from tests.test_security_headers import EXPECTED
 
 LIBRARY = load_library(ROOT / "portal" / "content")
 RULES = load_rules(ROOT / "portal" / "content" / RULES_FILE, LIBRARY.guides)
-MUST_SHOW = {"released": "soon", "passport": "missing", "housing": "no_place", "benefit": "wanted",
-             "goal": "job", "situation": "nothing"}
+MUST_SHOW = {"released": "soon", "passport": "missing", "housing": "no_place", "supervision": "none",
+             "benefit": "wanted", "goal": "job", "situation": "nothing"}
 MUST_SHOW_URL = "/plan/itog?" + urlencode(MUST_SHOW)
 BENEFIT_YES = {"released": "recent", "citizen": "russian", "blockers": "clear", "worked": "little",
                "passport": "have", "housing": "registered"}
@@ -58,12 +58,12 @@ def _steps(page):
 def test_home_page_offers_the_plan_in_six_questions(page):
     home = page("/")
     link = home.soup.select_one(".start-plan a")
-    assert link["href"] == "/plan" and link.get_text(strip=True) == "Составить план — 6 вопросов"
+    assert link["href"] == "/plan" and link.get_text(strip=True) == "Составить план — 7 вопросов"
 
 
 def test_the_whole_questionnaire_works_through_plain_get_forms_and_sets_no_cookie(client):
     final, progress = _walk(client, MUST_SHOW)
-    assert progress == [f"Мой план. Вопрос {n} из 6" for n in range(1, 7)]
+    assert progress == [f"Мой план. Вопрос {n} из 7" for n in range(1, 8)]
     assert final.soup.h1.get_text(strip=True) == "Ваш план по шагам"
     assert final.soup.select_one('link[rel="canonical"]')["href"] == "http://localhost" + MUST_SHOW_URL
     assert client.get_cookie("session") is None
@@ -179,10 +179,10 @@ def test_back_link_returns_to_the_previous_question_with_its_answer_kept(page):
 def test_change_links_reopen_each_question_with_the_plan_kept(page):
     plan = page(MUST_SHOW_URL)
     links = [a["href"] for a in plan.soup.select(".your-answers dd a")]
-    assert len(links) == 6
+    assert len(links) == 7
     for number, href in enumerate(links, 1):
         reopened = page(href)
-        assert f"Вопрос {number} из 6" in reopened.soup.select_one(".progress").get_text()
+        assert f"Вопрос {number} из 7" in reopened.soup.select_one(".progress").get_text()
         assert reopened.soup.select_one("input[type=radio][checked]") is not None
 
 
@@ -247,7 +247,7 @@ def test_english_interface_asks_in_english_and_marks_russian_steps(page):
     asked = page("/en/plan")
     assert asked.soup.html["lang"] == "en"
     assert asked.soup.h1.get_text(strip=True) == "Have you been released yet?"
-    assert "My plan. Question 1 of 6" in asked.soup.select_one(".progress").get_text(" ", strip=True)
+    assert "My plan. Question 1 of 7" in asked.soup.select_one(".progress").get_text(" ", strip=True)
     plan = page("/en" + MUST_SHOW_URL)
     assert plan.soup.h1.get_text(strip=True) == "Your plan, step by step"
     assert "This plan is not translated yet" in plan.text()

@@ -29,8 +29,9 @@ PLAN_COMBINATIONS = list(RULES.combinations("plan"))
 BENEFIT_COMBINATIONS = list(RULES.combinations("benefit"))
 NOT_YET = ("soon", "later")
 RELEASED = ("recent", "months", "long")
-MUST_SHOW = {"released": "soon", "passport": "missing", "housing": "no_place", "benefit": "wanted",
-             "goal": "job", "situation": "nothing"}
+MUST_SHOW = {"released": "soon", "passport": "missing", "housing": "no_place", "supervision": "none",
+             "benefit": "wanted", "goal": "job", "situation": "nothing"}
+UNDER_COURT_DUTIES = ("supervision", "parole", "restriction")
 
 
 def test_the_answer_space_is_small_enough_to_walk_and_is_walked_whole():
@@ -38,7 +39,7 @@ def test_the_answer_space_is_small_enough_to_walk_and_is_walked_whole():
     expected = 1
     for size in sizes:
         expected *= size
-    assert len(PLAN_COMBINATIONS) == expected == 1620
+    assert len(PLAN_COMBINATIONS) == expected == 8100
     assert len({tuple(sorted(a.items())) for a in PLAN_COMBINATIONS}) == expected
 
 
@@ -135,6 +136,43 @@ def test_probation_is_offered_in_the_first_months_but_not_to_people_released_lon
             assert "probation" not in ids
         elif answers["released"] != "long":
             assert probation, answers
+
+
+def test_court_duties_get_their_own_step_before_the_employment_centre_and_point_to_the_guide():
+    for answers in PLAN_COMBINATIONS:
+        ids = [s.rule.id for s in build_plan(answers, RULES)]
+        if answers["supervision"] == "none":
+            assert "obligations" not in ids, answers
+        else:
+            assert ids.index("obligations") < ids.index("register"), answers
+    rule = next(r for r in RULES.steps if r.id == "obligations")
+    assert rule.guide == "kuda-idti/obyazannosti" and rule.topic == "duties"
+
+
+@pytest.mark.parametrize(("supervision", "expected"), [
+    ("supervision", "в течение 3 рабочих дней"),
+    ("parole", "не сообщив в инспекцию"),
+    ("restriction", "согласия инспекции"),
+    ("unsure", "Посмотрите решение суда"),
+])
+def test_each_kind_of_court_duty_gets_its_own_note(supervision, expected):
+    answers = {**MUST_SHOW, "released": "recent", "supervision": supervision}
+    step = next(s for s in build_plan(answers, RULES) if s.rule.id == "obligations")
+    assert any(expected in note.text.ru for note in step.notes), [n.text.ru for n in step.notes]
+
+
+def test_quick_work_and_job_search_warn_about_night_and_travel_bans_only_under_court_duties():
+    for answers in PLAN_COMBINATIONS:
+        for step in build_plan(answers, RULES):
+            if step.rule.id in ("job-search", "fast-money"):
+                warned = any("supervision-limits" in note.facts for note in step.notes)
+                assert warned == (answers["supervision"] in UNDER_COURT_DUTIES), (answers, step.rule.id)
+
+
+def test_people_under_supervision_leaving_prison_are_told_about_the_release_order():
+    answers = {**MUST_SHOW, "supervision": "supervision"}
+    step = next(s for s in build_plan(answers, RULES) if s.rule.id == "obligations")
+    assert any("предписание" in note.text.ru for note in step.notes)
 
 
 # ---------------------------------------------------------------- the benefit check against the facts file
@@ -318,7 +356,7 @@ def _step(data, step_id):
 BROKEN = [
     ("a step links to a guide that does not exist",
      lambda d: _step(d, "register").update(guide="posobie/net"),
-     "plan → steps[10] «register»: поле «guide»: нет материала «posobie/net»"),
+     "plan → steps[11] «register»: поле «guide»: нет материала «posobie/net»"),
     ("the where-to-go guide does not exist",
      lambda d: _step(d, "housing").update(where_guide="kuda-idti/net"), "поле «where_guide»"),
     ("a condition names an answer the question does not have",
@@ -343,7 +381,8 @@ BROKEN = [
     ("a combination of answers left with an empty plan",
      lambda d: d["plan"].update(steps=[dict(s, when={**s.get("when", {}), "goal": ["job"]})
                                       for s in d["plan"]["steps"]]),
-     "plan: поле «steps»: при ответах released=soon, passport=have, housing=registered, benefit=wanted, "
+     "plan: поле «steps»: при ответах released=soon, passport=have, housing=registered, supervision=supervision, "
+     "benefit=wanted, "
      "goal=training, situation=health план пустой"),
     ("a benefit answer set no rule decides",
      lambda d: d["benefit"].update(rules=[r for r in d["benefit"]["rules"] if r["id"] != "clear"]),
@@ -392,7 +431,7 @@ def test_content_check_reports_the_rules_file(tmp_path):
     config = {"CONTENT_MAX_AVG_SENTENCE_WORDS": 15, "CONTENT_MAX_SENTENCE_WORDS": 30,
               "CONTENT_MIN_READABILITY": 50}
     assert check_content(CONTENT, config, echo=lines.append)
-    assert any("«Мой план»" in line and "1620" in line for line in lines)
+    assert any("«Мой план»" in line and "8100" in line for line in lines)
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
     data = copy.deepcopy(RAW)
