@@ -184,7 +184,7 @@ def test_shipped_guides_pass_the_whole_content_check():
     from portal.cli import check_content
     lines = []
     assert check_content(ROOT / "portal" / "content", {**LINT}, echo=lines.append), "\n".join(lines)
-    assert len(load_library(ROOT / "portal" / "content").guides) >= 20
+    assert len(load_library(ROOT / "portal" / "content").guides) >= 26
 
 
 def test_content_check_command_fails_naming_file_and_field(runner, library_with):

@@ -169,6 +169,21 @@ def test_quick_work_and_job_search_warn_about_night_and_travel_bans_only_under_c
                 assert warned == (answers["supervision"] in UNDER_COURT_DUTIES), (answers, step.rule.id)
 
 
+NEW_GUIDES = ("kuda-idti/obyazannosti", "rabota/dolgi-i-alimenty", "kuda-idti/zhenshchinam-s-detmi",
+              "kuda-idti/zdorove", "kuda-idti/pravo-na-zhile", "dokumenty/drugie-dokumenty")
+
+
+@pytest.mark.parametrize("guide", NEW_GUIDES)
+def test_every_guide_of_issue_14_is_reached_from_some_plan(guide):
+    assert any(step.rule.guide == guide for answers in PLAN_COMBINATIONS for step in build_plan(answers, RULES))
+
+
+def test_the_open_jobs_step_no_longer_promises_that_everything_else_is_open():
+    rule = next(r for r in RULES.steps if r.id == "open-jobs")
+    assert "главные запреты, но не все" in rule.do.ru and "Остальное открыто" not in rule.do.ru
+    assert "7 рабочих дней" in RULES.facts["no-registration-job"].text.ru
+
+
 def test_people_under_supervision_leaving_prison_are_told_about_the_release_order():
     answers = {**MUST_SHOW, "supervision": "supervision"}
     step = next(s for s in build_plan(answers, RULES) if s.rule.id == "obligations")
@@ -356,7 +371,7 @@ def _step(data, step_id):
 BROKEN = [
     ("a step links to a guide that does not exist",
      lambda d: _step(d, "register").update(guide="posobie/net"),
-     "plan → steps[11] «register»: поле «guide»: нет материала «posobie/net»"),
+     "plan → steps[13] «register»: поле «guide»: нет материала «posobie/net»"),
     ("the where-to-go guide does not exist",
      lambda d: _step(d, "housing").update(where_guide="kuda-idti/net"), "поле «where_guide»"),
     ("a condition names an answer the question does not have",
