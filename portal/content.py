@@ -25,7 +25,9 @@ AUDIENCES = {"client", "relative", "prison_staff"}
 LANGS = ("ru", "en")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FILE_RE = re.compile(r"^(?P<slug>[a-z0-9-]+)(?:\.(?P<lang>[a-z]{2}))?\.md$")
-REQUIRED_FIELDS = ("title", "summary", "section", "order", "updated", "audience", "keywords", "sources")
+REQUIRED_FIELDS = ("title", "summary", "short", "section", "order", "updated", "audience", "keywords", "sources")
+# «Коротко»: what to do, in a few lines a hurried or slow reader takes in first (and «Слушать» reads first).
+SHORT_MIN_LINES, SHORT_MAX_LINES, SHORT_MAX_CHARS = 3, 5, 90
 
 ALLOWED_TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "a", "strong", "em", "b", "i", "table", "thead",
                 "tbody", "tr", "th", "td", "blockquote", "code", "pre", "hr", "br", "abbr", "dl", "dt", "dd"}
@@ -71,6 +73,7 @@ class Guide:
     path: Path
     title: str
     summary: str
+    short: tuple
     order: int
     updated: date
     audience: tuple
@@ -364,6 +367,18 @@ def validate_meta(meta, name, folder_section):
     if audience not in (None, "", []):
         if not isinstance(audience, list) or not set(audience) <= AUDIENCES:
             problems.append(_field_problem(name, "audience", "список из: " + ", ".join(sorted(AUDIENCES))))
+    short = meta.get("short")
+    if short not in (None, "", []):
+        if not isinstance(short, list) or not all(_nonempty_str(line) for line in short):
+            problems.append(_field_problem(name, "short", "список коротких строк: что сделать"))
+        elif not SHORT_MIN_LINES <= len(short) <= SHORT_MAX_LINES:
+            problems.append(_field_problem(name, "short", f"нужно от {SHORT_MIN_LINES} до {SHORT_MAX_LINES} "
+                                                          f"строк, а их {len(short)}"))
+        else:
+            for index, line in enumerate(short, 1):
+                if len(line.strip()) > SHORT_MAX_CHARS:
+                    problems.append(_field_problem(name, "short", f"строка {index} длиннее "
+                                                                  f"{SHORT_MAX_CHARS} знаков"))
     keywords = meta.get("keywords")
     if keywords not in (None, "", []) and (not isinstance(keywords, list)
                                           or not all(_nonempty_str(k) for k in keywords)):
@@ -412,12 +427,14 @@ def _parse_guide(path, content_dir):
     html, toc, links = render_markdown(body, key, lang)
     guide = Guide(
         key=key, section=section, slug=match.group("slug"), lang=lang, path=path,
-        title=meta["title"].strip(), summary=meta["summary"].strip(), order=meta["order"],
+        title=meta["title"].strip(), summary=meta["summary"].strip(),
+        short=tuple(line.strip() for line in meta["short"]), order=meta["order"],
         updated=meta["updated"], audience=tuple(meta["audience"]),
         keywords=tuple(k.strip() for k in meta["keywords"]),
         sources=tuple(Source(s["title"].strip(), s.get("url")) for s in meta["sources"]),
         related=tuple(meta.get("related") or ()), html=html, toc=toc, links=links)
-    guide.blocks = html_blocks(html)
+    # The «Коротко» lines are read before the body, so they count in the plain-language report too.
+    guide.blocks = [("li", line) for line in guide.short] + html_blocks(html)
     guide.headings = [text for kind, text in guide.blocks if kind == "h"]
     return guide, []
 

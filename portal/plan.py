@@ -20,13 +20,14 @@ from portal.content import ContentError
 RULES_FILE = "plan.yaml"
 FLOWS = ("plan", "benefit")
 STAGES = ("before", "after")
-TOPICS = {"documents", "housing", "centre", "benefit", "probation", "job", "training", "health", "family"}
+TOPICS = {"documents", "housing", "centre", "benefit", "probation", "duties", "job", "training", "health", "family"}
 TOOLS = {"benefit_check"}
 OUTCOMES = ("yes", "probably", "no")  # from best to worst: the worst matching rule decides
 RELIABILITY = ("high", "medium", "low")
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SECTION_RE = re.compile(r"^\d+(?:\.\d+)*(?:, ?\d+(?:\.\d+)*)*$")
+# "1.6" is a section of facts-ru.md; "д4.4" one of its December 2026 supplement, facts-ru-2026-12.md.
+SECTION_RE = re.compile(r"^д?\d+(?:\.\d+)*(?:, ?д?\d+(?:\.\d+)*)*$")
 MONEY_RE = re.compile(r"₽|\bруб(?:\.|л)", re.I)
 # Query parameters the pages use themselves, so no question may be called that.
 RESERVED_PARAMS = {"step", "lang_code", "help"}
@@ -535,7 +536,9 @@ def _read_benefit(reader, data, questions, facts):
 
 def _check_every_combination(reader, rules):
     """Walk every set of answers: each must give a non-empty plan and a benefit outcome."""
-    empty = [answers for answers in rules.combinations("plan") if not build_plan(answers, rules)]
+    # any() stops at the first step that applies, so walking thousands of answer sets stays cheap at start-up.
+    empty = [answers for answers in rules.combinations("plan")
+             if not any(step.when.matches(answers) for step in rules.steps)]
     for answers in empty[:3]:
         reader.problem("plan", "steps", f"при ответах {_describe(answers)} план пустой")
     undecided = [answers for answers in rules.combinations("benefit")

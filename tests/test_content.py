@@ -13,6 +13,7 @@ from portal.content import (
     render_markdown,
     sentences,
     split_front_matter,
+    validate_meta,
 )
 from tests.conftest import FIXTURE_CONTENT, ROOT
 
@@ -78,6 +79,43 @@ def test_every_bad_field_is_reported_at_once(library_with):
     problems = "\n".join(error.value.problems)
     for field_name in ("section", "order", "updated", "audience", "keywords", "sources", "colour"):
         assert f"поле «{field_name}»" in problems, field_name
+
+
+def test_missing_short_fails_naming_file_and_field(library_with):
+    with pytest.raises(ContentError) as error:
+        load_library(library_with("missing-short.md"))
+    assert "posobie/missing-short.md: поле «short»: не заполнено" in str(error.value)
+
+
+def test_short_with_too_few_lines_fails_naming_file_and_field(library_with):
+    with pytest.raises(ContentError) as error:
+        load_library(library_with("bad-short.md"))
+    assert "posobie/bad-short.md: поле «short»: нужно от 3 до 5 строк, а их 2" in str(error.value)
+
+
+@pytest.mark.parametrize("short, message", [
+    ("Одна строка", "список коротких строк"),
+    (["Раз.", "", "Три."], "список коротких строк"),
+    (["Раз.", "Два.", "Три.", "Четыре.", "Пять.", "Шесть."], "нужно от 3 до 5 строк, а их 6"),
+    (["Раз.", "Два.", "Очень " * 20], "строка 3 длиннее 90 знаков"),
+])
+def test_short_must_be_three_to_five_short_lines(short, message):
+    meta = {"title": "Т", "summary": "С.", "short": short, "section": "posobie", "order": 1,
+            "updated": date(2026, 11, 1), "audience": ["client"], "keywords": ["к"], "sources": [{"title": "И"}]}
+    problems = "\n".join(validate_meta(meta, "posobie/x.md", "posobie"))
+    assert f"posobie/x.md: поле «short»: {message}" in problems
+
+
+def test_short_lines_are_kept_in_order_and_read_first_by_the_lint():
+    guide = load_library(FIXTURE_CONTENT).guides["posobie/kto-poluchaet"]
+    assert guide.short == ("Проверьте паспорт.", "Встаньте на учёт в центре занятости.", "Спросите о пособии.")
+    assert guide.blocks[:3] == [("li", line) for line in guide.short]
+
+
+def test_every_shipped_guide_has_three_to_five_short_lines():
+    library = load_library(ROOT / "portal" / "content")
+    for guide in [*library.guides.values(), *library.translations.values()]:
+        assert 3 <= len(guide.short) <= 5, guide.key
 
 
 def test_app_refuses_to_start_on_invalid_content(library_with, tmp_path):
@@ -146,7 +184,7 @@ def test_shipped_guides_pass_the_whole_content_check():
     from portal.cli import check_content
     lines = []
     assert check_content(ROOT / "portal" / "content", {**LINT}, echo=lines.append), "\n".join(lines)
-    assert len(load_library(ROOT / "portal" / "content").guides) >= 18
+    assert len(load_library(ROOT / "portal" / "content").guides) >= 26
 
 
 def test_content_check_command_fails_naming_file_and_field(runner, library_with):

@@ -44,6 +44,23 @@ def test_every_guide_renders_with_checked_date_sources_and_help(page, url):
     assert crumbs[0] == "Главная" and crumbs[-1] == guide.title
 
 
+@pytest.mark.parametrize("url", GUIDE_URLS)
+def test_every_guide_opens_with_its_short_what_to_do_lines_right_after_the_title(page, url):
+    guide = LIBRARY.guides[url.lstrip("/")]
+    article = page(url).soup.select_one("article.guide")
+    first_blocks = [child for child in article.children if getattr(child, "name", None)]
+    assert first_blocks[0].name == "h1"
+    short = first_blocks[1]
+    assert short.name == "section" and short.h2.get_text(strip=True) == "Коротко"
+    assert [li.get_text(strip=True) for li in short.select("li")] == list(guide.short)
+
+
+def test_english_guide_shows_its_short_block_in_english(page):
+    short = page("/en/sudimost/mify").soup.select_one("article .short")
+    assert short.h2.get_text(strip=True) == "In short"
+    assert short.select_one("li").get_text(strip=True) == "People with a record do get hired."
+
+
 def test_checked_date_is_written_out_in_russian(fixture_app):
     rendered = Page(fixture_app.test_client().get("/posobie/kto-poluchaet")).check_invariants()
     assert "Проверено: 12 ноября 2026" in rendered.text()

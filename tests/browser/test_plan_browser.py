@@ -11,11 +11,11 @@ from tests.conftest import ARTIFACTS, DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
 
-MUST_SHOW = {"released": "soon", "passport": "missing", "housing": "no_place", "benefit": "wanted",
-             "goal": "job", "situation": "nothing"}
+MUST_SHOW = {"released": "soon", "passport": "missing", "housing": "no_place", "supervision": "none",
+             "benefit": "wanted", "goal": "job", "situation": "nothing"}
 MUST_SHOW_URL = "/plan/itog?" + urlencode(MUST_SHOW)
 BENEFIT_URL = "/plan/posobie/itog?" + urlencode(
-    {"released": "recent", "citizen": "russian", "blockers": "clear", "worked": "colony",
+    {"released": "recent", "citizen": "russian", "blockers": "clear", "worked": "colony", "passport": "have",
      "housing": "unregistered"})
 PAGES = {"plan-question": "/plan?released=soon&step=2", "plan-question-error": "/plan?released=soon&step=3",
          "plan-result": MUST_SHOW_URL, "plan-benefit-question": "/plan/posobie?released=recent",
@@ -30,7 +30,7 @@ def test_whole_questionnaire_works_with_javascript_off_on_a_phone_and_stores_not
     try:
         page.click(".start-plan a")
         for number, (name, code) in enumerate(MUST_SHOW.items(), 1):
-            assert page.locator(".progress").inner_text() == f"Мой план. Вопрос {number} из 6"
+            assert page.locator(".progress").inner_text() == f"Мой план. Вопрос {number} из 7"
             page.click(f"label[for=answer-{code}]")  # a tap on the big option, not the small circle
             assert page.is_checked(f"input[name={name}][value={code}]")
             if number == 2:

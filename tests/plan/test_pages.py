@@ -14,11 +14,11 @@ from tests.test_security_headers import EXPECTED
 
 LIBRARY = load_library(ROOT / "portal" / "content")
 RULES = load_rules(ROOT / "portal" / "content" / RULES_FILE, LIBRARY.guides)
-MUST_SHOW = {"released": "soon", "passport": "missing", "housing": "no_place", "benefit": "wanted",
-             "goal": "job", "situation": "nothing"}
+MUST_SHOW = {"released": "soon", "passport": "missing", "housing": "no_place", "supervision": "none",
+             "benefit": "wanted", "goal": "job", "situation": "nothing"}
 MUST_SHOW_URL = "/plan/itog?" + urlencode(MUST_SHOW)
 BENEFIT_YES = {"released": "recent", "citizen": "russian", "blockers": "clear", "worked": "little",
-               "housing": "registered"}
+               "passport": "have", "housing": "registered"}
 
 
 def _no_cookie(response):
@@ -58,12 +58,12 @@ def _steps(page):
 def test_home_page_offers_the_plan_in_six_questions(page):
     home = page("/")
     link = home.soup.select_one(".start-plan a")
-    assert link["href"] == "/plan" and link.get_text(strip=True) == "Составить план — 6 вопросов"
+    assert link["href"] == "/plan" and link.get_text(strip=True) == "Составить план — 7 вопросов"
 
 
 def test_the_whole_questionnaire_works_through_plain_get_forms_and_sets_no_cookie(client):
     final, progress = _walk(client, MUST_SHOW)
-    assert progress == [f"Мой план. Вопрос {n} из 6" for n in range(1, 7)]
+    assert progress == [f"Мой план. Вопрос {n} из 7" for n in range(1, 8)]
     assert final.soup.h1.get_text(strip=True) == "Ваш план по шагам"
     assert final.soup.select_one('link[rel="canonical"]')["href"] == "http://localhost" + MUST_SHOW_URL
     assert client.get_cookie("session") is None
@@ -179,10 +179,10 @@ def test_back_link_returns_to_the_previous_question_with_its_answer_kept(page):
 def test_change_links_reopen_each_question_with_the_plan_kept(page):
     plan = page(MUST_SHOW_URL)
     links = [a["href"] for a in plan.soup.select(".your-answers dd a")]
-    assert len(links) == 6
+    assert len(links) == 7
     for number, href in enumerate(links, 1):
         reopened = page(href)
-        assert f"Вопрос {number} из 6" in reopened.soup.select_one(".progress").get_text()
+        assert f"Вопрос {number} из 7" in reopened.soup.select_one(".progress").get_text()
         assert reopened.soup.select_one("input[type=radio][checked]") is not None
 
 
@@ -210,19 +210,19 @@ def test_every_answer_appears_in_some_rendered_plan_and_every_link_on_it_resolve
 def test_plan_links_to_the_benefit_check_with_the_shared_answers(page):
     plan = page(MUST_SHOW_URL)
     check = [a["href"] for a in plan.soup.select(".plan-step a") if a["href"].startswith("/plan/posobie")]
-    assert check == ["/plan/posobie?released=soon&housing=no_place"]
+    assert check == ["/plan/posobie?released=soon&passport=missing&housing=no_place"]
     asked = page(check[0])
     assert asked.soup.h1.get_text(strip=True) == "У вас гражданство России?"
     progress = asked.soup.select_one(".progress").get_text(" ", strip=True)
-    assert progress == "Проверка пособия. Вопрос 2 из 5"
+    assert progress == "Проверка пособия. Вопрос 2 из 6"
 
 
 def test_the_benefit_check_works_through_forms_and_says_yes_why_how_much_and_what_next(client):
     final, progress = _walk(client, BENEFIT_YES, "/plan/posobie")
-    assert len(progress) == 5
+    assert len(progress) == 6
     assert final.soup.h1.get_text(strip=True) == "Да, скорее всего, вы можете получить пособие"
     text = final.text()
-    for expected in ("Почему", "Вы на свободе и вы гражданин России", "Сколько и как долго", "1 863 ₽",
+    for expected in ("Почему", "Вы на свободе и вы гражданин России", "карту «Мир»", "Сколько и как долго", "1 863 ₽",
                      "15 886 ₽", "С 1 февраля 2026 года", "Что сделать дальше",
                      "Это общая информация. С вашим случаем поможет центр занятости."):
         assert expected in text, expected
@@ -234,6 +234,8 @@ def test_the_benefit_check_works_through_forms_and_says_yes_why_how_much_and_wha
 @pytest.mark.parametrize(("answers", "h1"), [
     ({**BENEFIT_YES, "released": "later"}, "Сейчас — нет"),
     ({**BENEFIT_YES, "housing": "unregistered"}, "Возможно, да, но кое-что нужно уточнить"),
+    ({**BENEFIT_YES, "passport": "missing"}, "Возможно, да, но кое-что нужно уточнить"),
+    ({**BENEFIT_YES, "blockers": "some"}, "Сейчас — нет"),
 ])
 def test_the_benefit_check_outcome_is_the_page_heading(page, answers, h1):
     checked = page("/plan/posobie/itog?" + urlencode(answers))
@@ -245,7 +247,7 @@ def test_english_interface_asks_in_english_and_marks_russian_steps(page):
     asked = page("/en/plan")
     assert asked.soup.html["lang"] == "en"
     assert asked.soup.h1.get_text(strip=True) == "Have you been released yet?"
-    assert "My plan. Question 1 of 6" in asked.soup.select_one(".progress").get_text(" ", strip=True)
+    assert "My plan. Question 1 of 7" in asked.soup.select_one(".progress").get_text(" ", strip=True)
     plan = page("/en" + MUST_SHOW_URL)
     assert plan.soup.h1.get_text(strip=True) == "Your plan, step by step"
     assert "This plan is not translated yet" in plan.text()

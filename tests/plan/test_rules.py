@@ -29,8 +29,9 @@ PLAN_COMBINATIONS = list(RULES.combinations("plan"))
 BENEFIT_COMBINATIONS = list(RULES.combinations("benefit"))
 NOT_YET = ("soon", "later")
 RELEASED = ("recent", "months", "long")
-MUST_SHOW = {"released": "soon", "passport": "missing", "housing": "no_place", "benefit": "wanted",
-             "goal": "job", "situation": "nothing"}
+MUST_SHOW = {"released": "soon", "passport": "missing", "housing": "no_place", "supervision": "none",
+             "benefit": "wanted", "goal": "job", "situation": "nothing"}
+UNDER_COURT_DUTIES = ("supervision", "parole", "restriction")
 
 
 def test_the_answer_space_is_small_enough_to_walk_and_is_walked_whole():
@@ -38,7 +39,7 @@ def test_the_answer_space_is_small_enough_to_walk_and_is_walked_whole():
     expected = 1
     for size in sizes:
         expected *= size
-    assert len(PLAN_COMBINATIONS) == expected == 1620
+    assert len(PLAN_COMBINATIONS) == expected == 8100
     assert len({tuple(sorted(a.items())) for a in PLAN_COMBINATIONS}) == expected
 
 
@@ -137,40 +138,113 @@ def test_probation_is_offered_in_the_first_months_but_not_to_people_released_lon
             assert probation, answers
 
 
+def test_court_duties_get_their_own_step_before_the_employment_centre_and_point_to_the_guide():
+    for answers in PLAN_COMBINATIONS:
+        ids = [s.rule.id for s in build_plan(answers, RULES)]
+        if answers["supervision"] == "none":
+            assert "obligations" not in ids, answers
+        else:
+            assert ids.index("obligations") < ids.index("register"), answers
+    rule = next(r for r in RULES.steps if r.id == "obligations")
+    assert rule.guide == "kuda-idti/obyazannosti" and rule.topic == "duties"
+
+
+@pytest.mark.parametrize(("supervision", "expected"), [
+    ("supervision", "в течение 3 рабочих дней"),
+    ("parole", "не сообщив в инспекцию"),
+    ("restriction", "согласия инспекции"),
+    ("unsure", "Посмотрите решение суда"),
+])
+def test_each_kind_of_court_duty_gets_its_own_note(supervision, expected):
+    answers = {**MUST_SHOW, "released": "recent", "supervision": supervision}
+    step = next(s for s in build_plan(answers, RULES) if s.rule.id == "obligations")
+    assert any(expected in note.text.ru for note in step.notes), [n.text.ru for n in step.notes]
+
+
+def test_quick_work_and_job_search_warn_about_night_and_travel_bans_only_under_court_duties():
+    for answers in PLAN_COMBINATIONS:
+        for step in build_plan(answers, RULES):
+            if step.rule.id in ("job-search", "fast-money"):
+                warned = any("supervision-limits" in note.facts for note in step.notes)
+                assert warned == (answers["supervision"] in UNDER_COURT_DUTIES), (answers, step.rule.id)
+
+
+NEW_GUIDES = ("kuda-idti/obyazannosti", "rabota/dolgi-i-alimenty", "kuda-idti/zhenshchinam-s-detmi",
+              "kuda-idti/zdorove", "kuda-idti/pravo-na-zhile", "dokumenty/drugie-dokumenty")
+
+
+@pytest.mark.parametrize("guide", NEW_GUIDES)
+def test_every_guide_of_issue_14_is_reached_from_some_plan(guide):
+    assert any(step.rule.guide == guide for answers in PLAN_COMBINATIONS for step in build_plan(answers, RULES))
+
+
+def test_the_open_jobs_step_no_longer_promises_that_everything_else_is_open():
+    rule = next(r for r in RULES.steps if r.id == "open-jobs")
+    assert "главные запреты, но не все" in rule.do.ru and "Остальное открыто" not in rule.do.ru
+    assert "7 рабочих дней" in RULES.facts["no-registration-job"].text.ru
+
+
+def test_people_under_supervision_leaving_prison_are_told_about_the_release_order():
+    answers = {**MUST_SHOW, "supervision": "supervision"}
+    step = next(s for s in build_plan(answers, RULES) if s.rule.id == "obligations")
+    assert any("предписание" in note.text.ru for note in step.notes)
+
+
 # ---------------------------------------------------------------- the benefit check against the facts file
 
 BENEFIT_CASES = [
     # (id, answers, outcome, reasons that must be given, facts the amount rests on) — each cites facts-ru.md
     ("§2 still serving: a prison sentence blocks recognition as unemployed",
-     dict(released="soon", citizen="russian", blockers="clear", worked="little", housing="registered"),
+     dict(released="soon", citizen="russian", blockers="clear", worked="little", passport="have", housing="registered"),
      "no", {"serving"}, {"min-rule", "amounts-2026"}),
     ("§2 + §1.6 released, nothing blocks, no work for a year: minimum for up to 3 months",
-     dict(released="recent", citizen="russian", blockers="clear", worked="little", housing="registered"),
+     dict(released="recent", citizen="russian", blockers="clear", worked="little", passport="have",
+          housing="registered"),
      "yes", {"clear", "difficulty-group"}, {"min-rule", "amounts-2026", "ural"}),
     ("§2 only citizens of Russia are recognised as unemployed",
-     dict(released="recent", citizen="other", blockers="clear", worked="little", housing="registered"),
+     dict(released="recent", citizen="other", blockers="clear", worked="little", passport="have", housing="registered"),
      "no", {"foreign"}, {"min-rule"}),
     ("§2 a job contract, self-employment, full-time study or an old-age pension blocks it",
-     dict(released="months", citizen="russian", blockers="some", worked="little", housing="registered"),
+     dict(released="months", citizen="russian", blockers="some", worked="little", passport="have",
+          housing="registered"),
      "no", {"blocked"}, {"min-rule"}),
     ("§2 not sure about those blockers: probably, the centre checks",
-     dict(released="long", citizen="russian", blockers="unsure", worked="enough", housing="registered"),
+     dict(released="long", citizen="russian", blockers="unsure", worked="enough", passport="have",
+          housing="registered"),
      "probably", {"blockers-unsure"}, {"percent-rule", "amounts-2026"}),
     ("§2 no registration where applying: profiling first; §1.6 prison work may not count",
-     dict(released="recent", citizen="russian", blockers="clear", worked="colony", housing="unregistered"),
+     dict(released="recent", citizen="russian", blockers="clear", worked="colony", passport="have",
+          housing="unregistered"),
      "probably", {"no-registration", "difficulty-group"}, {"colony-work", "min-rule", "amounts-2026"}),
     ("§2 nowhere to live is also no registration",
-     dict(released="recent", citizen="russian", blockers="clear", worked="little", housing="no_place"),
+     dict(released="recent", citizen="russian", blockers="clear", worked="little", passport="have", housing="no_place"),
      "probably", {"no-registration"}, {"min-rule"}),
     ("§1.5 worked 26 weeks or more: 75 % then 60 % of average pay within the limits",
-     dict(released="recent", citizen="russian", blockers="clear", worked="enough", housing="registered"),
+     dict(released="recent", citizen="russian", blockers="clear", worked="enough", passport="have",
+          housing="registered"),
      "yes", {"clear"}, {"percent-rule", "amounts-2026", "ural"}),
     ("§2 the 'difficult to employ' group lasts one year after release only",
-     dict(released="long", citizen="russian", blockers="clear", worked="little", housing="registered"),
+     dict(released="long", citizen="russian", blockers="clear", worked="little", passport="have", housing="registered"),
      "yes", {"clear"}, {"min-rule"}),
     ("§2 every blocker at once: still a plain no, with every reason",
-     dict(released="later", citizen="other", blockers="some", worked="unsure", housing="no_place"),
+     dict(released="later", citizen="other", blockers="some", worked="unsure", passport="have", housing="no_place"),
      "no", {"serving", "foreign", "blocked", "no-registration"}, {"min-rule", "percent-rule"}),
+    ("§2 + д1.3 the rest of the term replaced by forced labour: out of the colony, but not unemployed yet",
+     dict(released="recent", citizen="russian", blockers="some", worked="little", passport="have",
+          housing="registered"),
+     "no", {"blocked"}, {"min-rule"}),
+    ("д7 no passport: the benefit is paid into a bank account, and a bank account needs a passport",
+     dict(released="recent", citizen="russian", blockers="clear", worked="little", passport="missing",
+          housing="registered"),
+     "probably", {"no-passport", "difficulty-group"}, {"min-rule", "amounts-2026"}),
+    ("д7 not sure about the passport: probably, restore it first",
+     dict(released="months", citizen="russian", blockers="clear", worked="enough", passport="unsure",
+          housing="registered"),
+     "probably", {"no-passport"}, {"percent-rule"}),
+    ("д7 with a passport the check says to open an account for the payments",
+     dict(released="long", citizen="russian", blockers="clear", worked="little", passport="have",
+          housing="registered"),
+     "yes", {"clear", "bank-account"}, {"min-rule"}),
 ]
 
 
@@ -207,7 +281,32 @@ def test_yes_needs_release_citizenship_no_blocker_and_a_registration():
     for answers in BENEFIT_COMBINATIONS:
         is_yes = benefit_check(answers, RULES).outcome.code == "yes"
         assert is_yes == (answers["released"] in RELEASED and answers["citizen"] == "russian"
-                          and answers["blockers"] == "clear" and answers["housing"] == "registered"), answers
+                          and answers["blockers"] == "clear" and answers["passport"] == "have"
+                          and answers["housing"] == "registered"), answers
+
+
+def test_the_blocker_list_names_correctional_and_forced_labour_and_its_reason_says_why():
+    items = [item.ru for item in RULES.questions["blockers"].items]
+    assert any("исправительные или принудительные работы" in item for item in items)
+    blocked = next(r for r in RULES.benefit_rules if r.id == "blocked")
+    assert "принудительные работы" in blocked.reason.ru and "correctional-work" in blocked.facts
+    serving = next(r for r in RULES.benefit_rules if r.id == "serving")
+    assert "принудительными работами" in serving.reason.ru, "leaving the colony is not always the end"
+
+
+def test_without_a_passport_the_answer_is_never_yes_and_points_to_restoring_it():
+    for answers in BENEFIT_COMBINATIONS:
+        if answers["passport"] != "have":
+            result = benefit_check(answers, RULES)
+            assert result.outcome.code != "yes", answers
+            assert "dokumenty/vosstanovit-pasport" in {step.guide for step in result.next_steps}, answers
+
+
+def test_every_answer_set_with_a_passport_is_told_the_benefit_goes_to_a_bank_account():
+    for answers in BENEFIT_COMBINATIONS:
+        reasons = {r.id for r in benefit_check(answers, RULES).reasons}
+        assert ("bank-account" in reasons) == (answers["passport"] == "have"), answers
+    assert "«Мир»" in RULES.facts["bank-account"].text.ru
 
 
 def test_amounts_are_the_2026_figures_of_the_facts_file_with_year_and_source():
@@ -272,7 +371,7 @@ def _step(data, step_id):
 BROKEN = [
     ("a step links to a guide that does not exist",
      lambda d: _step(d, "register").update(guide="posobie/net"),
-     "plan → steps[10] «register»: поле «guide»: нет материала «posobie/net»"),
+     "plan → steps[13] «register»: поле «guide»: нет материала «posobie/net»"),
     ("the where-to-go guide does not exist",
      lambda d: _step(d, "housing").update(where_guide="kuda-idti/net"), "поле «where_guide»"),
     ("a condition names an answer the question does not have",
@@ -297,7 +396,8 @@ BROKEN = [
     ("a combination of answers left with an empty plan",
      lambda d: d["plan"].update(steps=[dict(s, when={**s.get("when", {}), "goal": ["job"]})
                                       for s in d["plan"]["steps"]]),
-     "plan: поле «steps»: при ответах released=soon, passport=have, housing=registered, benefit=wanted, "
+     "plan: поле «steps»: при ответах released=soon, passport=have, housing=registered, supervision=supervision, "
+     "benefit=wanted, "
      "goal=training, situation=health план пустой"),
     ("a benefit answer set no rule decides",
      lambda d: d["benefit"].update(rules=[r for r in d["benefit"]["rules"] if r["id"] != "clear"]),
@@ -346,7 +446,7 @@ def test_content_check_reports_the_rules_file(tmp_path):
     config = {"CONTENT_MAX_AVG_SENTENCE_WORDS": 15, "CONTENT_MAX_SENTENCE_WORDS": 30,
               "CONTENT_MIN_READABILITY": 50}
     assert check_content(CONTENT, config, echo=lines.append)
-    assert any("«Мой план»" in line and "1620" in line for line in lines)
+    assert any("«Мой план»" in line and "8100" in line for line in lines)
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
     data = copy.deepcopy(RAW)

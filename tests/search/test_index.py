@@ -43,7 +43,7 @@ def test_start_up_builds_the_index_into_a_versioned_folder_behind_a_symlink(app)
     assert os.readlink(pointer) in _builds(folder)
     meta = read_meta(folder)
     assert meta["content_hash"] == app.extensions["content"].content_hash
-    assert meta["documents"] == len(app.extensions["content"].guides) == 20
+    assert meta["documents"] == len(app.extensions["content"].guides) == 26
     assert index_status(folder, app.extensions["content"].content_hash) == "ok"
 
 
@@ -105,7 +105,7 @@ def test_flask_search_build_rebuilds_and_says_so(app, runner):
     before = current_version(folder)
     result = runner.invoke(args=["search", "build"])
     assert result.exit_code == 0, result.output
-    assert "материалов: 20" in result.output
+    assert "материалов: 26" in result.output
     assert current_version(folder) != before
 
 
@@ -164,7 +164,7 @@ def test_a_worker_opens_the_new_build_when_the_pointer_moves(app):
     assert _search_keys(app, "пособие")
     assert holder.opened_version == new != first
     with holder.searcher() as (searcher, version):
-        assert version == new and searcher.doc_count() == 20
+        assert version == new and searcher.doc_count() == 26
 
 
 def test_a_searcher_inherited_across_a_fork_is_not_reused(app):
