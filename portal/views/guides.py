@@ -74,6 +74,15 @@ def canonical_url():
     return current_app.config["SITE_URL"].rstrip("/") + request.path
 
 
+@localized_route(bp, "/slovar")
+def glossary():
+    """Every official word the guides explain where they use it (portal/content/glossary.yaml)."""
+    cache_response()  # the same page for every reader until the worker restarts
+    library = get_library()
+    guides = {term.guide: library.guide(term.guide, current_lang())[0] for term in library.glossary if term.guide}
+    return render_template("guides/glossary.html", terms=library.glossary, guides=guides)
+
+
 @localized_route(bp, "/dostupnost")
 def accessibility():
     """The accessibility statement: what was tested, with what, known gaps, how to report a problem."""
