@@ -108,8 +108,8 @@ def phrase_forms(phrase):
     return forms
 
 
-def _problem(name, key, message):
-    return f"{GLOSSARY_FILE}: термин «{key}»: {message}"
+def _problem(name, field_name, message):
+    return f"{GLOSSARY_FILE}: термин «{name}»: поле «{field_name}»: {message}"
 
 
 def parse_glossary(data, guide_keys=None):
@@ -118,6 +118,7 @@ def parse_glossary(data, guide_keys=None):
     if not isinstance(data, list):
         raise GlossaryError([f"{GLOSSARY_FILE}: ожидается список терминов"])
     for index, item in enumerate(data, 1):
+        problems_before = len(problems)
         if not isinstance(item, dict):
             problems.append(f"{GLOSSARY_FILE}: запись {index}: ожидается словарь")
             continue
@@ -144,8 +145,8 @@ def parse_glossary(data, guide_keys=None):
         explanation = item.get("explanation")
         if isinstance(explanation, str) and len(re.findall(r"[.!?…](?:\s|$)", explanation.strip())) > 2:
             problems.append(_problem(name, "explanation", "одно-два коротких предложения"))
-        if problems:
-            continue
+        if len(problems) > problems_before:
+            continue  # this entry cannot be read; keep checking the others
         forms = set()
         for phrase in [item["term"], *variants]:
             forms |= phrase_forms(phrase)

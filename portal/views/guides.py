@@ -56,7 +56,7 @@ def sitemap():
     # The other public tools: listed only when their area is installed.
     entries += [(site + url_for(endpoint, lang_code="ru"), None)
                 for endpoint in ("search.results", "apply.form", "plan.questionnaire", "conviction.questions",
-                                 "employers.directory", "feedback.leaflet", "guides.accessibility")
+                                 "employers.directory", "feedback.leaflet", "guides.accessibility", "guides.glossary")
                 if endpoint in current_app.view_functions]
     body = render_template("guides/sitemap.xml", entries=entries)
     return current_app.response_class(body, mimetype="application/xml")
