@@ -75,6 +75,7 @@ def _nominative_parse(word):
     return None
 
 
+@lru_cache(maxsize=512)
 def phrase_forms(phrase):
     """All case forms of a Russian phrase in the number it is written in; an abbreviation as written.
 
@@ -83,7 +84,7 @@ def phrase_forms(phrase):
     """
     phrase = " ".join(phrase.split())
     if is_abbreviation(phrase.replace(" ", "")):
-        return {phrase}
+        return frozenset({phrase})
     words = phrase.split(" ")
     parses = [_nominative_parse(word.lower()) for word in words]
     head = next((i for i, p in enumerate(parses) if p is not None and p.tag.POS == "NOUN"), len(words) - 1)
@@ -105,7 +106,7 @@ def phrase_forms(phrase):
                              or parse.inflect(grammemes - {None}))
             parts.append(inflected.word if inflected else word.lower())
         forms.add(" ".join(parts))
-    return forms
+    return frozenset(forms)
 
 
 def _problem(name, field_name, message):
@@ -188,7 +189,8 @@ class Matcher:
     """One regular expression over every form, longest first, and the way back from a form to its term."""
 
     pattern: re.Pattern
-    by_form: dict  # folded form -> Term
+    by_form: dict    # folded form -> Term
+    name_of: dict    # folded form -> the term or variant it is a form of, as the note names it
 
     def terms_in(self, text):
         """(start, end, term) for each use of a term in plain text, left to right."""
@@ -199,6 +201,10 @@ class Matcher:
                 continue  # «удо» in lower case is not the abbreviation УДО
             yield match.start(), match.end(), term
 
+    def name(self, written):
+        """«уголовно-исполнительную инспекцию» -> «уголовно-исполнительная инспекция»; «пробацией» -> «пробация»."""
+        return self.name_of.get(_fold(" ".join(written.split())))
+
 
 def build_matcher(terms):
     if not terms:
@@ -206,13 +212,19 @@ def build_matcher(terms):
     forms = sorted({form for term in terms for form in term.forms}, key=lambda f: (-len(f), f))
     pattern = re.compile(r"(?<![\w-])(?:" + "|".join(_form_pattern(f) for f in forms) + r")(?![\w-])",
                          re.IGNORECASE)
-    return Matcher(pattern, {_fold(form): term for term in terms for form in term.forms})
+    name_of = {}
+    for term in terms:
+        for phrase in term.variants:
+            name_of.update({_fold(form): phrase for form in phrase_forms(phrase)})
+        name_of.update({_fold(form): term.term for form in phrase_forms(term.term)})
+    return Matcher(pattern, {_fold(form): term for term in terms for form in term.forms}, name_of)
 
 
-def note_html(term, guide_url):
+def note_html(term, guide_url, name=None):
     """The explanation that follows a term's first use: a <details> that opens without JavaScript."""
     more = f' <a href="{html.escape(guide_url)}">{MORE}</a>' if guide_url else ""
-    return (f'<details class="term-note"><summary>{html.escape(QUESTION.format(term=term.term))}</summary>'
+    question = QUESTION.format(term=name or term.term)
+    return (f'<details class="term-note"><summary>{html.escape(question)}</summary>'
             f"<p>{html.escape(term.explanation)}{more}</p></details>")
 
 
@@ -262,7 +274,7 @@ class _TermMarker(HTMLParser):
             self.out.append(html.escape(data[position:start], quote=False))
             self.out.append(f'<dfn class="term">{html.escape(data[start:end], quote=False)}</dfn>')
             position = end
-            note = note_html(term, self.guide_url(term))
+            note = note_html(term, self.guide_url(term), self.matcher.name(data[start:end]))
             depth = next((i + 1 for i in range(len(self.stack) - 1, -1, -1)
                           if self.stack[i] in NOTE_AFTER | NOTE_INSIDE), None)
             if depth is None:

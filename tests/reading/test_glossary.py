@@ -181,3 +181,9 @@ def test_notes_do_not_change_the_text_that_is_linted_and_indexed(content_with_gl
     guide = load_library(folder).guides["posobie/kto-poluchaet"]
     assert '<dfn class="term">пробацию</dfn>' in guide.html and "Особое объяснение." in guide.html
     assert "Особое объяснение" not in guide.text
+
+
+def test_the_note_names_the_word_as_the_page_used_it_in_its_dictionary_form(matcher):
+    result = explain("<p>Отметьтесь в уголовно-исполнительной инспекции. Помощь с пробацией.</p>", matcher)
+    summaries = re.findall(r"<summary>(.*?)</summary>", result.html)
+    assert summaries == ["Что значит «уголовно-исполнительная инспекция»", "Что значит «пробация»"]
