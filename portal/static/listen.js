@@ -12,15 +12,19 @@
     ".no-print,.exit-bar,.print-only,.skip-link,.sources,[data-listen],[data-listen-skip]," +
     "details:not([open])>:not(summary),details.term-note:not([open])";
   var BLOCK = "p,li,dt,dd,th,td,caption,summary,h1,h2,h3,h4,h5,h6,blockquote,pre,figcaption,div,section,article,main";
+  var ABBR = /(^|[\s(])(ст|ч|п|г|гг|ул|д|им|т|пр|обл|руб|тыс|млн|см|др|св)\.$/i;
   var play = box.querySelector(".listen-play");
   var slower = box.querySelector(".listen-slower");
   var stop = box.querySelector(".listen-stop");
   var voice = null, sentences = null, index = 0, current = null, state = "idle";
 
+  // A Russian voice on the device only: an online voice (localService false, e.g. Chrome's «Google русский»)
+  // would send the page's text to its vendor.
   function findVoice() {
     var voices = synth.getVoices() || [];
     for (var i = 0; i < voices.length; i++) {
-      if (/^ru\b/i.test(String(voices[i].lang).replace("_", "-"))) return voices[i];
+      var v = voices[i];
+      if (v.localService !== false && /^ru\b/i.test(String(v.lang).replace("_", "-"))) return v;
     }
     return null;
   }
@@ -48,8 +52,13 @@
     textBlocks(root).forEach(function (nodes) {
       var full = "", starts = [], pieces = nodes.map(function () { return []; });
       nodes.forEach(function (node) { starts.push(full.length); full += node.data; });
-      var re = /[.!?…]+[»")]*\s+/g, from = 0, cuts = [], match;
-      while ((match = re.exec(full))) cuts.push(match.index + match[0].length);
+      var re = /[.!?…]+[»")]*\s+/g, from = 0, cuts = [], match, cut;
+      while ((match = re.exec(full))) {
+        cut = match.index + match[0].length;
+        // A sentence starts with a capital or a quote; «ст. 180», «г. Челябинск» are not sentence ends.
+        if (/^[A-ZА-ЯЁ«"(0-9]/.test(full.charAt(cut)) &&
+            !ABBR.test(full.slice(Math.max(0, match.index - 5), match.index + 1))) cuts.push(cut);
+      }
       cuts.push(full.length);
       cuts.forEach(function (to) {
         var text = full.slice(from, to).replace(/\s+/g, " ").trim();
