@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from portal.content import ContentError, lint_library, load_library, readability_label
+from portal.content import ContentError, glossary_warnings, lint_library, load_library, readability_label
 
 content_cli = AppGroup("content", help="Check the guides.")
 translate_cli = AppGroup("translate", help="Interface translations (wraps pybabel).")
@@ -34,6 +34,8 @@ def check_content(content_dir, config, echo=print):
              f"{report.score:>6} {readability_label(report.score)}")
         for problem in report.problems:
             echo(f"    ✗ {problem}")
+    for warning in glossary_warnings(library):  # a warning, not a failure: the page still works
+        echo(f"  ⚠ {warning}")
     failed = [r for r in reports if not r.passed]
     echo(f"Материалов: {len(library.guides)} (+ переводов: {len(library.translations)}); "
          f"не прошли проверку языка: {len(failed)}.")

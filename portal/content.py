@@ -19,6 +19,7 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
+from portal import glossary as glossary_terms
 from portal.clock import today_local
 
 AUDIENCES = {"client", "relative", "prison_staff"}
@@ -85,6 +86,7 @@ class Guide:
     headings: list = field(default_factory=list)
     blocks: list = field(default_factory=list)  # (kind, text): kind is "p", "li", "h" or "td"
     links: list = field(default_factory=list)   # guide keys this guide links to
+    unexplained_terms: tuple = ()  # glossary terms used only in headings or links (portal/glossary.py)
 
     @property
     def text(self):
@@ -97,6 +99,7 @@ class Library:
     guides: dict        # key -> Russian guide
     translations: dict  # (key, lang) -> translated guide
     content_hash: str
+    glossary: list = field(default_factory=list)  # glossary Terms in file order, for /slovar
 
     def guide(self, key, lang="ru"):
         """The guide in `lang` and whether it fell back to Russian; (None, False) if unknown."""
@@ -402,7 +405,7 @@ def validate_meta(meta, name, folder_section):
     return problems
 
 
-def _parse_guide(path, content_dir):
+def _parse_guide(path, content_dir, matcher=None):
     """A Guide from one file, or the list of its problems."""
     name = path.relative_to(content_dir).as_posix()
     match = FILE_RE.match(path.name)
@@ -436,6 +439,11 @@ def _parse_guide(path, content_dir):
     # The «Коротко» lines are read before the body, so they count in the plain-language report too.
     guide.blocks = [("li", line) for line in guide.short] + html_blocks(html)
     guide.headings = [text for kind, text in guide.blocks if kind == "h"]
+    if lang == "ru":
+        # After the blocks: the lint and the search index see the guide's own words, not the notes.
+        explained = glossary_terms.explain_terms(
+            html, matcher, lambda term: f"/{term.guide}" if term.guide else None, page_guide=key)
+        guide.html, guide.unexplained_terms = explained.html, explained.unexplained
     return guide, []
 
 
@@ -482,8 +490,14 @@ def load_library(content_dir):
     content_dir = Path(content_dir)
     sections = _load_sections(content_dir)
     guides, translations, problems = {}, {}, []
+    try:
+        terms = glossary_terms.load_glossary(content_dir)
+    except glossary_terms.GlossaryError as error:
+        terms = []
+        problems.extend(error.problems)
+    matcher = glossary_terms.build_matcher(terms)
     for path in sorted(content_dir.glob("*/*.md")):
-        guide, guide_problems = _parse_guide(path, content_dir)
+        guide, guide_problems = _parse_guide(path, content_dir, matcher)
         problems.extend(guide_problems)
         if guide is None:
             continue
@@ -506,15 +520,31 @@ def load_library(content_dir):
         for target in guide.related:
             if target not in guides:
                 problems.append(_field_problem(name, "related", f"нет материала «{target}»"))
+    for term in terms:
+        if term.guide and term.guide not in guides:
+            problems.append(f"{glossary_terms.GLOSSARY_FILE}: термин «{term.key}»: поле «guide»: "
+                            f"нет материала «{term.guide}»")
     if problems:
         raise ContentError(problems)
-    return Library(sections, guides, translations, content_hash(content_dir))
+    return Library(sections, guides, translations, content_hash(content_dir), terms)
 
 
 def lint_library(library, config):
     """Plain-language reports for every guide, Russian first."""
     every = sorted([*library.guides.values(), *library.translations.values()], key=lambda g: (g.key, g.lang))
     return [lint_guide(guide, config) for guide in every]
+
+
+def glossary_warnings(library):
+    """One line per Russian guide that uses a glossary abbreviation only where it cannot be explained."""
+    by_key = {term.key: term for term in library.glossary}
+    warnings = []
+    for guide in sorted(library.guides.values(), key=lambda g: g.key):
+        terms = [by_key[key].term for key in guide.unexplained_terms if by_key[key].abbreviation]
+        if terms:
+            warnings.append(f"{guide.key}: " + ", ".join(f"«{t}»" for t in terms) + " — только в заголовке или "
+                            "ссылке, поэтому не объяснено: напишите его хотя бы раз в обычном тексте")
+    return warnings
 
 
 def get_library():

@@ -56,7 +56,7 @@ def sitemap():
     # The other public tools: listed only when their area is installed.
     entries += [(site + url_for(endpoint, lang_code="ru"), None)
                 for endpoint in ("search.results", "apply.form", "plan.questionnaire", "conviction.questions",
-                                 "employers.directory", "feedback.leaflet", "guides.accessibility")
+                                 "employers.directory", "feedback.leaflet", "guides.accessibility", "guides.glossary")
                 if endpoint in current_app.view_functions]
     body = render_template("guides/sitemap.xml", entries=entries)
     return current_app.response_class(body, mimetype="application/xml")
@@ -72,6 +72,15 @@ def robots():
 def canonical_url():
     """The page's public address with no query string: used for OpenGraph and for sharing."""
     return current_app.config["SITE_URL"].rstrip("/") + request.path
+
+
+@localized_route(bp, "/slovar")
+def glossary():
+    """Every official word the guides explain where they use it (portal/content/glossary.yaml)."""
+    cache_response()  # the same page for every reader until the worker restarts
+    library = get_library()
+    guides = {term.guide: library.guide(term.guide, current_lang())[0] for term in library.glossary if term.guide}
+    return render_template("guides/glossary.html", terms=library.glossary, guides=guides)
 
 
 @localized_route(bp, "/dostupnost")

@@ -1,0 +1,1 @@
+"""Reading help (issue 18): the glossary and «Слушать»."""
