@@ -4,7 +4,13 @@ import pytest
 from portal import ConfigError, create_app
 
 STRONG = "s3cr3t-" + "q" * 40
-OPERATOR = {"OPERATOR_ADDRESS": "г. Челябинск (тест)", "OPERATOR_EMAIL": "test@example.org", "OPERATOR_PHONE": "0"}
+OPERATOR = {"OPERATOR_ADDRESS": "г. Челябинск (тест)", "OPERATOR_EMAIL": "test@example.org", "OPERATOR_PHONE": "0",
+            "CENTRE_PHONE": "+7 000 000-00-00", "CENTRE_ADDRESS": "г. Челябинск (тестовый адрес)"}
+
+
+def production_config(**extra):
+    """Settings a production start accepts (placeholders: never real contacts)."""
+    return {"ENV": "production", "SECRET_KEY": STRONG, **OPERATOR, **extra}
 
 
 def _config(tmp_path, **extra):
@@ -49,3 +55,9 @@ def test_production_refuses_placeholder_operator_details_in_the_consent(tmp_path
 def test_production_refuses_per_process_rate_limits_with_several_workers(tmp_path):
     with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
         create_app(_config(tmp_path, ENV="production", SECRET_KEY=STRONG, WORKERS=4, **OPERATOR))
+
+
+@pytest.mark.parametrize("missing", ["CENTRE_PHONE", "CENTRE_ADDRESS"])
+def test_production_refuses_to_start_without_the_centres_phone_and_address(tmp_path, missing):
+    with pytest.raises(ConfigError, match=f"PORTAL_{missing}"):
+        create_app(_config(tmp_path, **production_config(**{missing: " "})))

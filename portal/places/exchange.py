@@ -76,11 +76,10 @@ def _yaml_rows(text):
 
 def _csv_rows(text):
     text = text.lstrip("\ufeff")
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    # Excel saves «CSV» with «;» in a Russian locale and «,» elsewhere: the header line tells which.
+    header_line = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=header_line.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
@@ -171,7 +170,7 @@ def check_rows(rows):
                         values["id"] = None  # a place from another copy of the site: added as new
             checked.append((row, values))
     if problems:
-        raise ImportRefused(problems)
+        raise ImportRefused(sorted(problems, key=lambda problem: problem.line))
     return checked
 
 
