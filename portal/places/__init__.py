@@ -14,10 +14,10 @@ from portal.places import models  # noqa: F401  (the table must be in db.metadat
 
 
 def refresh_public_pages():
-    """After a staff change: drop this worker's cached pages, which may show the old contacts or list."""
+    """After a change: cached pages (help box, guides naming a kind of place) must show it, in every worker."""
     cache = current_app.extensions.get("page_cache")
     if cache is not None:
-        cache.clear()
+        cache.invalidate()
 
 
 def _template_helpers():
@@ -29,11 +29,26 @@ def _template_helpers():
             "place_phones": directory.phone_list, "place_is_stale": directory.is_stale}
 
 
+def _check_guide_kinds(app):
+    """A guide naming a kind of place that does not exist fails at start-up, naming the file."""
+    from portal.content import ContentError
+    from portal.places.directory import KINDS
+
+    library = app.extensions.get("content")
+    guides = list(library.guides.values()) + list(library.translations.values()) if library else []
+    problems = [f"{guide.path.name}: places: неизвестный вид места «{kind}» (есть: {', '.join(KINDS)})"
+                for guide in guides for kind in guide.places if kind not in KINDS]
+    if problems:
+        raise ContentError(problems)
+
+
 def init_app(app):
     """The public and staff pages, template helpers for other pages, and `flask places`."""
     from portal.places import cli, views
 
+    _check_guide_kinds(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(views.staff_bp)
-    app.context_processor(_template_helpers)
+    # Globals, not a context processor: macros imported without context (the help box) see them too.
+    app.jinja_env.globals.update(_template_helpers())
     cli.init_app(app)

@@ -87,10 +87,12 @@ def test_guide_prints_without_navigation(browser, live_server, tmp_path):
     context = browser.new_context(**DESKTOP)
     visit = PageVisit(context, live_server, "/posobie/kto-poluchaet")
     visit.page.emulate_media(media="print")
-    hidden = visit.page.evaluate("""() => ['.site-header', '.site-footer', '.breadcrumbs', '.help']
+    hidden = visit.page.evaluate("""() => ['.site-header', '.site-footer nav', '.breadcrumbs']
         .map(s => document.querySelector(s)).filter(Boolean)
         .every(el => getComputedStyle(el).display === 'none')""")
     assert hidden
+    # The help box stays on paper: the centre's contacts are what a printed guide is for (issue 15).
+    assert visit.page.evaluate("() => getComputedStyle(document.querySelector('.help')).display !== 'none'")
     pdf = tmp_path / "guide.pdf"
     visit.page.pdf(path=str(pdf), format="A4")
     assert pdf.stat().st_size > 1000
