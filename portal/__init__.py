@@ -54,6 +54,7 @@ def create_app(test_config=None):
     from portal import places
     places.init_app(app)
     errors.init_app(app)
+    search_index.build_on_start(app)  # after every area has registered its search documents
     from portal import page_cache
     page_cache.init_app(app)  # wraps the WSGI app: cached public pages skip Flask (docs/performance.md)
     _apply_proxy_fix(app)

@@ -555,5 +555,7 @@ def stale_command():
 
 
 def init_app(app):
+    from portal import search_index
+    search_index.register_source(app, "employer", search_documents)
     app.cli.add_command(demo_cli)
     app.cli.add_command(employers_cli)

@@ -6,6 +6,7 @@
 - exchange.py: the YAML/CSV import and export, all rows or none
 - demo.py: the sample places of `flask demo load`, each named «Пример: …»
 - forms.py, views.py: the staff form; the public pages /kuda-obratitsya and the staff pages /staff/mesta
+- search.py: the directory and each public place as documents of the site search
 - cli.py: `flask places import FILE`, `flask places export`, `flask places stale`
 """
 from flask import current_app
@@ -15,6 +16,9 @@ from portal.places import models  # noqa: F401  (the table must be in db.metadat
 
 def refresh_public_pages():
     """After a change: cached pages (help box, guides naming a kind of place) must show it, in every worker."""
+    from portal.places import search
+
+    search.rebuild_index(current_app._get_current_object())
     cache = current_app.extensions.get("page_cache")
     if cache is not None:
         cache.invalidate()
@@ -44,11 +48,12 @@ def _check_guide_kinds(app):
 
 def init_app(app):
     """The public and staff pages, template helpers for other pages, and `flask places`."""
-    from portal.places import cli, views
+    from portal.places import cli, search, views
 
     _check_guide_kinds(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(views.staff_bp)
     # Globals, not a context processor: macros imported without context (the help box) see them too.
     app.jinja_env.globals.update(_template_helpers())
+    search.init_app(app)
     cli.init_app(app)
