@@ -136,7 +136,8 @@ def results():
                 on_hit = _count_again(raw, outcome.searched, outcome.total > 0)
     # The finished page is reused for a minute (portal/page_cache.py), and each reuse still counted; never
     # while search is down (so it recovers at once) or when it shows employer cards, which staff can hide.
-    if not context["unavailable"] and not any("employer" in row or "link" in row for row in context["rows"]):
+    # Places and tools may be cached: a staff change to a place empties the cache in every worker.
+    if not context["unavailable"] and not any("employer" in row for row in context["rows"]):
         cache_response(ttl=current_app.config["SEARCH_PAGE_CACHE_SECONDS"], on_hit=on_hit)
     if context["unavailable"] is False and not context["rows"]:
         context["popular"] = _popular_guides(lang)
