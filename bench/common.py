@@ -53,6 +53,8 @@ def production_env(workdir, port, **overrides):
         "PORTAL_OPERATOR_ADDRESS": "г. Челябинск (тестовый адрес)",
         "PORTAL_OPERATOR_EMAIL": "test@example.org",
         "PORTAL_OPERATOR_PHONE": "+7 000 000-00-00",
+        "PORTAL_CENTRE_PHONE": "+7 000 000-00-00",
+        "PORTAL_CENTRE_ADDRESS": "г. Челябинск (тестовый адрес)",
         "PORTAL_SITE_URL": f"http://{HOST}:{port}",
         # bench/load.py sends Host: portal.test, as nginx would pass the public name
         "PORTAL_TRUSTED_HOSTS": '["portal.test", "127.0.0.1", "localhost"]',

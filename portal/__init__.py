@@ -66,7 +66,10 @@ def create_app(test_config=None):
     plan.init_app(app)
     from portal.views import employers as employers_views
     employers_views.init_app(app)
+    from portal import places
+    places.init_app(app)
     errors.init_app(app)
+    search_index.build_on_start(app)  # after every area has registered its search documents
     from portal import page_cache
     page_cache.init_app(app)  # wraps the WSGI app: cached public pages skip Flask (docs/performance.md)
     security.guard_hosts(app)  # outside the page cache: a foreign Host gets 400, cached page or not
@@ -119,6 +122,12 @@ def _configure_production(app):
                    if not str(app.config.get(k) or "").strip()]
         if missing:
             raise ConfigError("The consent names the operator: set " + ", ".join(f"PORTAL_{k}" for k in missing))
+        # Every page's help box, the leaflet and the printed plan tell people how to reach the centre, and
+        # half of them come in person: a public site without the centre's phone and address is a dead end.
+        missing = [k for k in ("CENTRE_PHONE", "CENTRE_ADDRESS") if not str(app.config.get(k) or "").strip()]
+        if missing:
+            raise ConfigError("Pages tell people how to reach the centre: set "
+                              + ", ".join(f"PORTAL_{k}" for k in missing))
         if int(app.config.get("WORKERS", 1)) > 1 and str(app.config["RATELIMIT_STORAGE_URI"]).startswith("memory"):
             raise ConfigError("PORTAL_WORKERS > 1 needs shared rate-limit storage: set PORTAL_RATELIMIT_STORAGE_URI "
                               "to redis://…")

@@ -85,6 +85,19 @@ def translate_compile():
     _pybabel("compile", "--use-fuzzy", "-d", str(TRANSLATIONS), "--statistics")
 
 
+def register_demo_set(app, name, load, clear):
+    """Let an area add its sample data to `flask demo load|clear` (load/clear return how many rows)."""
+    app.extensions.setdefault("demo_sets", []).append((name, load, clear))
+
+
+def run_demo_sets(app, action):
+    """Run every registered area's `load` or `clear`; returns [(name, count)]."""
+    done = []
+    for name, load, clear in app.extensions.get("demo_sets", ()):
+        done.append((name, (load if action == "load" else clear)()))
+    return done
+
+
 def init_app(app):
     app.cli.add_command(content_cli)
     app.cli.add_command(translate_cli)

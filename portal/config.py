@@ -120,6 +120,10 @@ EMPLOYER_SIGNUP_GLOBAL_RATE_LIMIT = "100 per hour"  # all clients together; beyo
 EMPLOYER_SIGNUP_SURGE_RATE_LIMIT = "1 per hour"  # per client during a surge
 EMPLOYER_REPORT_RATE_LIMIT = "20 per hour"  # «информация устарела» taps per anonymous client
 
+# The places directory (/kuda-obratitsya, portal/places/, docs/places.md): a place not confirmed by the centre
+# for this many days shows «сведения могли устареть» and is listed for staff to re-check.
+PLACES_STALE_DAYS = 90
+
 LANGUAGES = ["ru", "en"]
 BABEL_DEFAULT_LOCALE = "ru"
 BABEL_DEFAULT_TIMEZONE = "Asia/Yekaterinburg"  # Chelyabinsk time, UTC+5

@@ -81,6 +81,7 @@ class Guide:
     keywords: tuple
     sources: tuple
     related: tuple
+    places: tuple = ()  # kinds of place the guide sends people to; the places area renders them
     html: str = ""
     toc: list = field(default_factory=list)
     headings: list = field(default_factory=list)
@@ -399,7 +400,11 @@ def validate_meta(meta, name, folder_section):
     related = meta.get("related", [])
     if related and (not isinstance(related, list) or not all(_nonempty_str(r) for r in related)):
         problems.append(_field_problem(name, "related", "список вида раздел/slug"))
-    unknown = set(meta) - set(REQUIRED_FIELDS) - {"related"}
+    places = meta.get("places", [])
+    if places and (not isinstance(places, list) or not all(_nonempty_str(p) and SLUG_RE.match(p.replace("_", "-"))
+                                                           for p in places)):
+        problems.append(_field_problem(name, "places", "список видов мест, например [shelter, centre]"))
+    unknown = set(meta) - set(REQUIRED_FIELDS) - {"related", "places"}
     if unknown:
         problems.append(_field_problem(name, ", ".join(sorted(unknown)), "неизвестное поле"))
     return problems
@@ -435,7 +440,8 @@ def _parse_guide(path, content_dir, matcher=None):
         updated=meta["updated"], audience=tuple(meta["audience"]),
         keywords=tuple(k.strip() for k in meta["keywords"]),
         sources=tuple(Source(s["title"].strip(), s.get("url")) for s in meta["sources"]),
-        related=tuple(meta.get("related") or ()), html=html, toc=toc, links=links)
+        related=tuple(meta.get("related") or ()), places=tuple(meta.get("places") or ()), html=html, toc=toc,
+        links=links)
     # The «Коротко» lines are read before the body, so they count in the plain-language report too.
     guide.blocks = [("li", line) for line in guide.short] + html_blocks(html)
     guide.headings = [text for kind, text in guide.blocks if kind == "h"]

@@ -511,8 +511,12 @@ def demo_load_command():
     """Load the demo employer cards, each named «Пример: …» and marked as an example."""
     _refuse_in_production()
     count = load_demo()
+    from portal.cli import run_demo_sets  # other areas' samples (the places directory)
+    others = run_demo_sets(current_app, "load")
     refresh_search()
     click.echo(f"Загружено демо-карточек работодателей: {count}. Убрать: flask demo clear")
+    for name, loaded in others:
+        click.echo(f"Загружено примеров ({name}): {loaded}.")
 
 
 @demo_cli.command("clear")
@@ -520,8 +524,12 @@ def demo_clear_command():
     """Delete the demo employer cards."""
     _refuse_in_production()
     count = clear_demo()
+    from portal.cli import run_demo_sets
+    others = run_demo_sets(current_app, "clear")
     refresh_search()
     click.echo(f"Удалено демо-карточек: {count}.")
+    for name, removed in others:
+        click.echo(f"Удалено примеров ({name}): {removed}.")
 
 
 @employers_cli.command("purge")
@@ -546,5 +554,7 @@ def stale_command():
 
 
 def init_app(app):
+    from portal import search_index
+    search_index.register_source(app, "employer", search_documents)
     app.cli.add_command(demo_cli)
     app.cli.add_command(employers_cli)

@@ -20,7 +20,12 @@ opt in pages that are the same for everyone and carry no rate limit or token. `o
 answer from memory (the search uses it to keep its anonymous daily counts right), and `guard(environ)` runs
 before it: when the guard says no (the search's per-client rate limit), the request goes on to Flask, which
 answers it (a 429), so a cached page is never a way around a limit. Off in debug mode, where templates reload.
+
+Data staff change that appears on cached pages (the centre's contacts in every page's help box, the places
+a guide names) calls `invalidate()`: it empties this worker's pools and touches a stamp file in the instance
+folder, which every other worker checks at most once a second (one `stat`) and then empties its own.
 """
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -75,8 +80,13 @@ def encoding_key(header):
 class PageCache:
     """The WSGI middleware and its two pools."""
 
-    def __init__(self, wsgi_app, max_pages=1024, max_short=512):
+    STAMP_CHECK_SECONDS = 1.0
+
+    def __init__(self, wsgi_app, max_pages=1024, max_short=512, stamp_file=None):
         self.wsgi_app = wsgi_app
+        self.stamp_file = stamp_file
+        self.stamp_seen = self._stamp()
+        self.stamp_checked = time.monotonic()
         self.max_pages, self.max_short = max_pages, max_short
         self.pages = {}
         self.short = OrderedDict()
@@ -90,6 +100,32 @@ class PageCache:
         with self.lock:
             self.pages.clear()
             self.short.clear()
+
+    def _stamp(self):
+        try:
+            return os.stat(self.stamp_file).st_mtime_ns if self.stamp_file else None
+        except OSError:
+            return None
+
+    def invalidate(self):
+        """Empty the pools here and, through the stamp file, in every other worker within a second."""
+        if self.stamp_file:
+            temporary = f"{self.stamp_file}.{os.getpid()}.tmp"
+            with open(temporary, "w") as handle:
+                handle.write(str(time.time_ns()))
+            os.replace(temporary, self.stamp_file)
+            self.stamp_seen = self._stamp()
+        self.clear()
+
+    def _check_stamp(self):
+        now = time.monotonic()
+        if self.stamp_file is None or now - self.stamp_checked < self.STAMP_CHECK_SECONDS:
+            return
+        self.stamp_checked = now
+        stamp = self._stamp()
+        if stamp != self.stamp_seen:
+            self.stamp_seen = stamp
+            self.clear()
 
     def clear_short(self):
         """Forget the short-lived pages (search results), e.g. when the search index was rebuilt."""
@@ -132,6 +168,7 @@ class PageCache:
             return self.wsgi_app(environ, start_response)
         key = (environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
                accept)
+        self._check_stamp()
         entry = self._lookup(key)
         if entry is not None and entry.guard is not None and not entry.guard(environ):
             return self.wsgi_app(environ, start_response)
@@ -181,6 +218,7 @@ def init_app(app):
         app.extensions["page_cache"] = None
         return
     cache = PageCache(app.wsgi_app, app.config.get("PAGE_CACHE_MAX_PAGES", 1024),
-                      app.config.get("PAGE_CACHE_MAX_SHORT", 512))
+                      app.config.get("PAGE_CACHE_MAX_SHORT", 512),
+                      stamp_file=os.path.join(app.instance_path, "page-cache.stamp"))
     app.wsgi_app = cache
     app.extensions["page_cache"] = cache

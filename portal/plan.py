@@ -689,4 +689,13 @@ def init_app(app):
     from portal.views import plan as views
     app.register_blueprint(views.bp)
     app.jinja_env.globals["plan_question_count"] = lambda: len(app.extensions["plan"].flows["plan"])
+    from portal import search_tools
+    search_tools.register(app, "plan", "plan.questionnaire", "Мой план после освобождения",
+                          ["что делать после освобождения", "план после освобождения", "с чего начать",
+                           "пошаговый план", "мой план"],
+                          "Несколько вопросов — и шаги по порядку: документы, жильё, учёт, пособие, работа.")
+    search_tools.register(app, "benefit", "plan.benefit", "Положено ли мне пособие по безработице",
+                          ["положено ли мне пособие", "пособие по безработице", "проверить пособие",
+                           "дадут ли пособие", "получу ли пособие", "пособие после освобождения"],
+                          "Проверьте за пять вопросов, платят ли вам пособие по безработице.")
 

@@ -342,12 +342,15 @@ def guide_documents(library):
         }
 
 
+NOT_SUGGESTED = frozenset({"employer", "place", "tool"})  # sections of registered sources: autocomplete offers guides
+
+
 def suggestion_entries(documents):
     """Curated autocomplete phrases: each guide's title and keywords, never anything a visitor typed
-    (employer cards are searchable but not suggested: autocomplete offers guides)."""
+    (employer cards, places and tools are searchable but not suggested: autocomplete offers guides)."""
     return [{"key": d["key"], "phrases": [normalise_query(d["title"])]
              + [normalise_query(k) for k in d.get("keywords", "").split("\n") if k.strip()]}
-            for d in documents if d.get("section") != "employer"]
+            for d in documents if d.get("section") not in NOT_SUGGESTED]
 
 
 def current_version(base_dir):
@@ -485,19 +488,31 @@ def rebuild(app, force=True):
     return name
 
 
-def index_inputs(app):
-    """(documents, content hash): the guides, plus today's public employer cards (portal/employers.py) as
-    documents of section "employer". The hash mixes in the cards' hash, so an index built before a card
-    was confirmed, edited, hidden or aged out reads as stale; with no public card it is the guides' own."""
-    from portal import employers
+def register_source(app, section, documents, resolve=None):
+    """Let an area add documents of its own `section` to the index, so this module never imports areas.
 
+    `documents(app)` returns (hash, [document]) — ("", []) when it has none — with the fields of
+    `guide_documents`; `resolve(keys)` returns {key: {"title", "url", "label"}} for the keys still public,
+    which the search page shows as links (employers keep their own rendering)."""
+    app.extensions.setdefault("search_sources", {})[section] = (documents, resolve)
+
+
+def index_inputs(app):
+    """(documents, content hash): the guides, plus the documents of every registered source (employer
+    cards, places, tools). The hash mixes in each source's hash, so an index built before a card or a place
+    changed reads as stale; with no source documents it is the guides' own."""
     library = app.extensions["content"]
     documents = list(guide_documents(library))
-    cards_hash, cards = employers.search_documents(app)
-    if not cards:
+    hashes = []
+    for section, (source, _resolve) in sorted(app.extensions.get("search_sources", {}).items()):
+        source_hash, source_documents = source(app)
+        if source_documents:
+            documents += source_documents
+            hashes.append(f"{section}={source_hash}")
+    if not hashes:
         return documents, library.content_hash
-    combined = hashlib.sha256(f"{library.content_hash}:{cards_hash}".encode()).hexdigest()
-    return documents + cards, combined
+    combined = hashlib.sha256(":".join([library.content_hash, *hashes]).encode()).hexdigest()
+    return documents, combined
 
 
 # ---------------------------------------------------------------- reading
@@ -1081,7 +1096,8 @@ def purge_command():
 
 
 def init_app(app):
-    """Load the synonyms (fail loudly), build the index if it is missing or stale, register the CLI."""
+    """Load the synonyms (fail loudly) and register the CLI; `build_on_start` runs once the areas have
+    registered their sources."""
     config = app.config
     synonyms_file = config.get("SEARCH_SYNONYMS_FILE") or Path(config["CONTENT_DIR"]) / "synonyms.yaml"
     app.extensions["search_synonyms"] = load_synonyms(synonyms_file)
@@ -1089,6 +1105,11 @@ def init_app(app):
     app.cli.add_command(search_cli)
     from portal.health import register_readiness_check
     register_readiness_check(app, "search_index", lambda: search("пособие", page=1, lang="ru"))
+
+
+def build_on_start(app):
+    """Build the index if it is missing or stale (SEARCH_BUILD_ON_START); a failure leaves search off."""
+    config = app.config
     if config["SEARCH_BUILD_ON_START"]:
         try:
             rebuild(app, force=False)

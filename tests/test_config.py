@@ -4,7 +4,13 @@ import pytest
 from portal import ConfigError, create_app
 
 STRONG = "s3cr3t-" + "q" * 40
-OPERATOR = {"OPERATOR_ADDRESS": "г. Челябинск (тест)", "OPERATOR_EMAIL": "test@example.org", "OPERATOR_PHONE": "0"}
+OPERATOR = {"OPERATOR_ADDRESS": "г. Челябинск (тест)", "OPERATOR_EMAIL": "test@example.org", "OPERATOR_PHONE": "0",
+            "CENTRE_PHONE": "+7 000 000-00-00", "CENTRE_ADDRESS": "г. Челябинск (тестовый адрес)"}
+
+
+def production_config(**extra):
+    """Settings a production start accepts (placeholders: never real contacts)."""
+    return {"ENV": "production", "SECRET_KEY": STRONG, **OPERATOR, **extra}
 
 
 def _config(tmp_path, **extra):
@@ -38,7 +44,7 @@ def test_environment_variables_with_the_portal_prefix_configure_the_app(tmp_path
     app = create_app(_config(tmp_path, SECRET_KEY=STRONG))
     assert app.config["CENTRE_PHONE"] == "8 (351) 000-00-00"
     page = app.test_client().get("/").get_data(as_text=True)
-    assert 'href="tel:8(351)0000000"' in page
+    assert 'href="tel:+73510000000"' in page  # dialable: 8 (351) … becomes +7351…
 
 
 def test_production_refuses_placeholder_operator_details_in_the_consent(tmp_path):
@@ -65,3 +71,7 @@ def test_trusted_hosts_come_from_the_environment(tmp_path, monkeypatch):
     app = create_app(_config(tmp_path, ENV="production", SECRET_KEY=STRONG, **OPERATOR))
     assert app.config["TRUSTED_HOSTS"] == ["a.example.ru", "b.example.ru"]
     assert app.test_client().get("/healthz", headers={"Host": "c.example.ru"}).status_code == 400
+@pytest.mark.parametrize("missing", ["CENTRE_PHONE", "CENTRE_ADDRESS"])
+def test_production_refuses_to_start_without_the_centres_phone_and_address(tmp_path, missing):
+    with pytest.raises(ConfigError, match=f"PORTAL_{missing}"):
+        create_app(_config(tmp_path, **production_config(**{missing: " "})))

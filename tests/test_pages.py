@@ -16,9 +16,11 @@ SECTION_URLS = [f"/{slug}/" for slug in sorted(LIBRARY.sections)]
 def test_home_answers_what_do_you_need_now_with_every_section(page):
     home = page("/")
     assert home.soup.h1.get_text(strip=True) == "Что вам нужно сейчас?"
-    tiles = [a["href"] for a in home.soup.select(".tiles a")]
+    tiles = [a["href"] for a in home.soup.select(".tiles:not(.tool-tiles) a")]
     assert tiles == [f"/{s.slug}/" for s in LIBRARY.ordered_sections()]
     assert home.soup.select_one(".start a")["href"] == "/kuda-idti/pervye-30-dney"
+    tools = [a["href"] for a in home.soup.select(".tool-tiles a")]
+    assert tools == ["/plan", "/plan/posobie", "/proverka-sudimosti", "/kuda-obratitsya"]  # issue 15
 
 
 @pytest.mark.parametrize("url", SECTION_URLS)

@@ -83,6 +83,7 @@ def production_server(tmp_path_factory):
         "PORTAL_ENV": "production", "PORTAL_SECRET_KEY": secrets.token_hex(32),
         "PORTAL_OPERATOR_ADDRESS": "г. Челябинск (тест)", "PORTAL_OPERATOR_EMAIL": "test@example.org",
         "PORTAL_OPERATOR_PHONE": "+7 000 000-00-00", "PORTAL_SITE_URL": "https://portal.test",
+        "PORTAL_CENTRE_PHONE": "+7 000 000-00-00", "PORTAL_CENTRE_ADDRESS": "г. Челябинск (тестовый адрес)",
         "PORTAL_DATABASE_URL": f"sqlite:///{workdir / 'portal.sqlite3'}",
         "PORTAL_SEARCH_INDEX_DIR": str(workdir / "search_index"), "PORTAL_SQLITE_BUSY_TIMEOUT": "0.3",
         "PORTAL_SEARCH_RATE_LIMIT": "5 per minute",

@@ -146,3 +146,8 @@ def init_app(app):
     """Load and validate the rules once (a bad file stops the app, naming file and field); add the pages."""
     app.extensions["conviction_rules"] = load_rules(app.config["CONVICTION_RULES_FILE"])
     app.register_blueprint(bp)
+    from portal import search_tools
+    search_tools.register(app, "conviction", "conviction.questions", "Проверка судимости и работы",
+                          ["проверить судимость", "когда погасится судимость", "погашение судимости",
+                           "какая работа закрыта", "судимость и работа", "снятие судимости"],
+                          "Когда погасится судимость и какая работа для вас открыта. Мы ничего не сохраняем.")

@@ -31,6 +31,14 @@ def _popular_guides(lang):
     return [library.guide(key, lang)[0] for key in keys]
 
 
+def _urgent_places():
+    """Where to sleep tonight and the centre's offices, for the page that found nothing (issue 15)."""
+    find = current_app.jinja_env.globals.get("places_of_kind")
+    if find is None:
+        return []
+    return [place for kind in ("shelter", "centre") for place in find(kind)][:6]
+
+
 def _all_guides_by_section(lang):
     library = get_library()
     return [(section, [library.guide(g.key, lang)[0] for g in library.section_guides(section.slug)])
@@ -45,8 +53,12 @@ def _results_view(outcome, lang):
     """
     library = get_library()
     cards = employer_cards([hit.key for hit in outcome.hits if hit.section == "employer"])
+    links = _source_links(outcome.hits)
     rows = []
     for hit in outcome.hits:
+        if hit.key in links:
+            rows.append({"link": links[hit.key], "snippet": hit.snippet})
+            continue
         if hit.section == "employer":
             if hit.key in cards:
                 rows.append({"employer": cards[hit.key], "snippet": hit.snippet})
@@ -58,6 +70,17 @@ def _results_view(outcome, lang):
         translated = guide.lang != "ru"
         rows.append({"guide": guide, "section": section, "snippet": None if translated else hit.snippet})
     return rows
+
+
+def _source_links(hits):
+    """{key: link} for hits of registered sources that render as plain links (places, tools)."""
+    sources = current_app.extensions.get("search_sources", {})
+    links = {}
+    for section, (_documents, resolve) in sources.items():
+        keys = [hit.key for hit in hits if hit.section == section]
+        if resolve is not None and keys:
+            links.update(resolve(keys))
+    return links
 
 
 def _count_again(raw, searched, found):
@@ -112,11 +135,13 @@ def results():
                 on_hit = _count_again(raw, outcome.searched, outcome.total > 0)
     # The finished page is reused for a minute (portal/page_cache.py), and each reuse still counted; never
     # while search is down (so it recovers at once) or when it shows employer cards, which staff can hide.
+    # Places and tools may be cached: a staff change to a place empties the cache in every worker.
     if not context["unavailable"] and not any("employer" in row for row in context["rows"]):
         cache_response(ttl=current_app.config["SEARCH_PAGE_CACHE_SECONDS"], on_hit=on_hit,
                        guard=lambda environ: search_allowed(app, environ))
     if context["unavailable"] is False and not context["rows"]:
         context["popular"] = _popular_guides(lang)
+        context["urgent_places"] = _urgent_places()
     response = make_response(render_template("search/results.html", **context))
     response.headers["Cache-Control"] = NO_STORE
     return response

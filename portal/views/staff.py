@@ -94,6 +94,8 @@ def staff_navigation():
                 break
         if "employers_staff.index" in current_app.view_functions:
             items.append((url_for("employers_staff.index"), _("Employers"), "employers_staff.index"))
+        if "places_staff.index" in current_app.view_functions:
+            items.append((url_for("places_staff.index"), _("Places"), "places_staff.index"))
         return items
 
     return {"staff_nav": staff_nav}

@@ -166,7 +166,8 @@ def test_post_without_csrf_token_is_refused_but_the_input_comes_back(app, client
 
 def test_same_origin_https_post_with_referer_passes_the_csrf_check(tmp_path):
     app = make_app(tmp_path, ENV="production", SECRET_KEY="p" * 48, OPERATOR_ADDRESS="г. Челябинск",
-                   OPERATOR_EMAIL="a@b.ru", OPERATOR_PHONE="1", SITE_URL="https://localhost")
+                   OPERATOR_EMAIL="a@b.ru", OPERATOR_PHONE="1", SITE_URL="https://localhost",
+                   CENTRE_PHONE="+7 000 000-00-00", CENTRE_ADDRESS="г. Челябинск (тестовый адрес)")
     client = app.test_client()
     page = client.get("/zayavka", base_url="https://localhost")
     data = {**hidden_fields(page.get_data(as_text=True)), **VALID}

@@ -15,6 +15,8 @@ def production_app(tmp_path):
         OPERATOR_ADDRESS="г. Челябинск",
         OPERATOR_EMAIL="op@example.ru",
         OPERATOR_PHONE="+7 351 000-00-00",
+        CENTRE_PHONE="+7 000 000-00-00",
+        CENTRE_ADDRESS="г. Челябинск (тестовый адрес)",
     )
 
 

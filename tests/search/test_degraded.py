@@ -78,7 +78,7 @@ def test_a_corrupt_index_says_search_is_unavailable(app, client, caplog, damage)
 
 def test_start_up_rebuilds_a_corrupt_index(app, tmp_path):
     _corrupt_toc(app)
-    assert search_index.index_status(app.config["SEARCH_INDEX_DIR"], app.extensions["content"].content_hash) \
+    assert search_index.index_status(app.config["SEARCH_INDEX_DIR"], search_index.index_inputs(app)[1]) \
         == "corrupt"
     (tmp_path / "again").mkdir()
     again = make_app(tmp_path / "again", SEARCH_INDEX_DIR=app.config["SEARCH_INDEX_DIR"])

@@ -42,9 +42,11 @@ def test_start_up_builds_the_index_into_a_versioned_folder_behind_a_symlink(app)
     assert pointer.is_symlink() and not os.path.isabs(os.readlink(pointer))
     assert os.readlink(pointer) in _builds(folder)
     meta = read_meta(folder)
-    assert meta["content_hash"] == app.extensions["content"].content_hash
-    assert meta["documents"] == len(app.extensions["content"].guides) == 26
-    assert index_status(folder, app.extensions["content"].content_hash) == "ok"
+    documents, content_hash = search_index.index_inputs(app)
+    assert meta["content_hash"] == content_hash
+    # 26 guides, plus the registered sources: three tools and the places directory page (issue 15)
+    assert len(app.extensions["content"].guides) == 26 and meta["documents"] == len(documents) == 30
+    assert index_status(folder, content_hash) == "ok"
 
 
 def test_an_up_to_date_index_is_not_rebuilt_at_start_up(app, tmp_path):
@@ -72,7 +74,7 @@ def test_changed_content_makes_the_index_stale_and_start_up_rebuilds_it(app, tmp
 def test_an_older_schema_version_counts_as_stale(app, monkeypatch):
     folder = app.config["SEARCH_INDEX_DIR"]
     monkeypatch.setattr(search_index, "SCHEMA_VERSION", search_index.SCHEMA_VERSION + 1)
-    assert index_status(folder, app.extensions["content"].content_hash) == "stale"
+    assert index_status(folder, search_index.index_inputs(app)[1]) == "stale"
 
 
 def test_rebuild_publishes_a_new_folder_and_keeps_one_previous_build(app):
@@ -139,7 +141,7 @@ def test_workers_starting_at_once_build_the_index_once(tmp_path):
     assert [w.wait(timeout=120) for w in workers] == [0, 0, 0, 0]
     assert len(_builds(folder)) == 1
     checker = _another_app(tmp_path, "check", SEARCH_INDEX_DIR=str(folder))
-    assert index_status(folder, checker.extensions["content"].content_hash) == "ok"
+    assert index_status(folder, search_index.index_inputs(checker)[1]) == "ok"
 
 
 def test_a_held_build_lock_times_out_instead_of_hanging(tmp_path):
@@ -164,7 +166,7 @@ def test_a_worker_opens_the_new_build_when_the_pointer_moves(app):
     assert _search_keys(app, "пособие")
     assert holder.opened_version == new != first
     with holder.searcher() as (searcher, version):
-        assert version == new and searcher.doc_count() == 26
+        assert version == new and searcher.doc_count() == 30  # 26 guides, 3 tools, the places directory
 
 
 def test_a_searcher_inherited_across_a_fork_is_not_reused(app):

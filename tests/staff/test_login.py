@@ -362,6 +362,8 @@ def test_the_production_staff_cookie_is_host_only_and_secure(tmp_path):
         OPERATOR_ADDRESS="г. Челябинск",
         OPERATOR_EMAIL="cz@example.org",
         OPERATOR_PHONE="+7 351 000-00-00",
+        CENTRE_PHONE="+7 000 000-00-00",
+        CENTRE_ADDRESS="г. Челябинск (тестовый адрес)",
     )
     response = app.test_client().get("/staff/login", base_url="https://localhost")
     cookie = response.headers["Set-Cookie"]
