@@ -51,6 +51,8 @@ def create_app(test_config=None):
     plan.init_app(app)
     from portal.views import employers as employers_views
     employers_views.init_app(app)
+    from portal import vacancies
+    vacancies.init_app(app)
     errors.init_app(app)
     from portal import page_cache
     page_cache.init_app(app)  # wraps the WSGI app: cached public pages skip Flask (docs/performance.md)

@@ -1,0 +1,5 @@
+"""Vacancy pages (filled in below)."""
+
+
+def init_app(app):
+    pass
