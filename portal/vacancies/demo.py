@@ -9,6 +9,7 @@ import uuid
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import delete
 
 from portal.extensions import db
@@ -126,6 +127,7 @@ def extend_demo_commands(app):
 
 def _wrapped(original, action):
     @click.pass_context
+    @with_appcontext
     def callback(ctx, **kwargs):
         ctx.invoke(original, **kwargs)  # the employers' command refuses production and exits first
         from portal import is_production

@@ -154,10 +154,10 @@ def vocabulary():
 
 
 def correct_word(word, words):
-    """The nearest known word within one edit (two for long words), or None."""
+    """The nearest known word within one edit (two from five letters: «грущик» → «грузчик»), or None."""
     if len(word) < 4 or any(w.startswith(_prefix(word)) for w in words):
         return None
-    limit = 1 if len(word) < 7 else 2
+    limit = 1 if len(word) < 5 else 2
     best = None
     for known in words:
         if abs(len(known) - len(word)) > limit:
