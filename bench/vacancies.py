@@ -68,7 +68,8 @@ def bench_sync(app, count):
         tracemalloc.stop()
     return {"records": count, "requests": len(api.requests), "complete": fetched.complete, "added": added,
             "fetch_s": round(fetch_seconds, 1), "total_s": round(total_seconds, 1),
-            "peak_python_mb": round(peak / 2**20), "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+            "peak_python_mb": round(peak / 2**20),
+            "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
 def grow(app, size):
