@@ -79,10 +79,10 @@ def grow(app, size):
         have = db.session.execute(text("SELECT count(*) FROM vacancy")).scalar()
         copy = 1
         while have < size:
-            picked = ", ".join(f"api_id || '-{copy}'" if c == "api_id" else f"fold_key || '-{copy}'"
+            picked = ", ".join(f"api_id || '~{copy}'" if c == "api_id" else f"fold_key || '~{copy}'"
                                if c == "fold_key" else c for c in columns)
             db.session.execute(text(f"INSERT INTO vacancy ({', '.join(columns)}) SELECT {picked} FROM vacancy "
-                                    f"WHERE api_id NOT LIKE '%-%' LIMIT {size - have}"))
+                                    f"WHERE api_id NOT LIKE '%~%' LIMIT {size - have}"))
             db.session.commit()
             have = db.session.execute(text("SELECT count(*) FROM vacancy")).scalar()
             copy += 1

@@ -2,7 +2,7 @@
 
 Every value is checked here; a wrong one is dropped with a friendly message and never reaches the database.
 The URL contract (docs/vacancies.md): q, salary_from, day, housing, no_experience, no_medbook, part_time,
-sort=new|pay, page, and closed=<ban ids of conviction.yaml, comma-separated> from the conviction check.
+sort=new|pay, page, inn (an employer's ИНН), and closed=<ban ids of conviction.yaml, comma-separated> from the conviction check.
 """
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -58,7 +58,11 @@ class VacancyFilterForm(FlaskForm):
             page = max(1, min(int(args.get("page", "1")), 1000))
         except ValueError:
             page = 1
-        query = Query(text=text, salary_from=salary, day_shift=bool(self.day.data), housing=bool(self.housing.data),
+        inn = (args.get("inn") or "").strip()
+        if inn and not (inn.isdigit() and len(inn) in (10, 12)):
+            problems.append(_l("The employer's INN in the link is wrong, so we show every employer."))
+            inn = ""
+        query = Query(text=text, employer_inn=inn or None, salary_from=salary, day_shift=bool(self.day.data), housing=bool(self.housing.data),
                       no_experience=bool(self.no_experience.data), no_medical_book=bool(self.no_medbook.data),
                       part_time=bool(self.part_time.data), closed=tuple(closed), sort=sort, page=page)
         return query, list(dict.fromkeys(problems))
@@ -80,4 +84,6 @@ def link_args(query):
         args["sort"] = query.sort
     if query.closed:
         args["closed"] = ",".join(query.closed)
+    if query.employer_inn:
+        args["inn"] = query.employer_inn
     return args

@@ -86,8 +86,22 @@ def sync_day(row):
     return local_date(row.finished_at) if row is not None and row.finished_at else None
 
 
+def employer_vacancies(employer_id):
+    """(ИНН, open cards) of a friendly employer, matched by the ИНН of its sign-up; (None, 0) without one."""
+    from portal.models import EmployerSignup
+    inn = db.session.execute(select(EmployerSignup.inn).where(EmployerSignup.employer_id == employer_id,
+                                                              EmployerSignup.inn.is_not(None))
+                             .order_by(EmployerSignup.id.desc()).limit(1)).scalar()
+    if not inn:
+        return None, 0
+    count = db.session.execute(select(db.func.count()).where(Vacancy.employer_inn == inn,
+                                                             Vacancy.status == "open")).scalar()
+    return inn, count
+
+
 def init_app(app):
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
     app.jinja_env.globals.update(vacancy_pay=pay_text, vacancy_place=place_text, vacancy_sync_day=sync_day,
+                                 employer_vacancies=employer_vacancies,
                                  vacancy_search_url=lambda **kw: url_for("vacancies.results", **kw))

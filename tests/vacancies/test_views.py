@@ -173,3 +173,40 @@ def test_flask_demo_load_adds_marked_vacancies_and_clear_removes_them(tmp_path):
         cards = db.session.execute(select(Vacancy)).scalars().all()
         assert len(cards) == 60 and all(c.is_demo and c.employer_name.startswith("Пример: ") for c in cards)
     assert "Удалено примеров вакансий: 60" in runner.invoke(args=["demo", "clear"]).output
+
+
+def test_inn_in_the_url_lists_one_employers_vacancies(demo_app, page):
+    with demo_app.app_context():
+        card = db.session.execute(select(Vacancy)).scalars().first()
+        expected = db.session.execute(select(db.func.count()).where(Vacancy.employer_inn == card.employer_inn)
+                                      ).scalar()
+    result = page(f"/vakansii?inn={card.employer_inn}")
+    assert _count(result) == expected < 60
+    assert "неверный ИНН" not in result.text()
+    assert _count(page("/vakansii?inn=12ab")) == 60
+
+
+def test_vacancy_page_offers_to_ask_the_centre_with_the_vacancy_in_the_link(demo_app, page):
+    with demo_app.app_context():
+        card = db.session.execute(select(Vacancy)).scalars().first()
+    link = page(f"/vakansii/{card.id}").soup.find("a", string="Спросить центр об этой вакансии")
+    assert link["href"] == f"/zayavka?help=job&vacancy={card.id}"
+
+
+def test_friendly_employer_card_links_its_current_vacancies_by_inn(tmp_path):
+    from portal.employers import load_demo as load_demo_employers
+    from portal.clock import now_utc
+    from portal.models import Employer, EmployerSignup
+    app = make_app(tmp_path)
+    with app.app_context():
+        load_demo_employers(actor="test")
+        employer = db.session.execute(select(Employer)).scalars().first()
+        columns = {c.name: c for c in EmployerSignup.__table__.columns}
+        values = {name: ("x" if isinstance(c.type, db.String) else now_utc())
+                  for name, c in columns.items() if not c.nullable and not c.primary_key and c.default is None}
+        db.session.add(EmployerSignup(**{**values, "employer_id": employer.id, "inn": "7400000003"}))
+        db.session.commit()
+        load_demo()
+    result = page_getter(app.test_client())("/rabotodateli")
+    link = result.soup.find("a", href="/vakansii?inn=7400000003")
+    assert link and "на «Работа в России»" in link.get_text()
