@@ -2,7 +2,8 @@
 
 Every value is checked here; a wrong one is dropped with a friendly message and never reaches the database.
 The URL contract (docs/vacancies.md): q, salary_from, day, housing, no_experience, no_medbook, part_time,
-sort=new|pay, page, inn (an employer's ИНН), and closed=<ban ids of conviction.yaml, comma-separated> from the conviction check.
+sort=new|pay, page, inn (an employer's ИНН), and closed=<ban ids of conviction.yaml, comma-separated>
+from the conviction check.
 """
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -62,7 +63,8 @@ class VacancyFilterForm(FlaskForm):
         if inn and not (inn.isdigit() and len(inn) in (10, 12)):
             problems.append(_l("The employer's INN in the link is wrong, so we show every employer."))
             inn = ""
-        query = Query(text=text, employer_inn=inn or None, salary_from=salary, day_shift=bool(self.day.data), housing=bool(self.housing.data),
+        query = Query(text=text, employer_inn=inn or None,
+                      salary_from=salary, day_shift=bool(self.day.data), housing=bool(self.housing.data),
                       no_experience=bool(self.no_experience.data), no_medical_book=bool(self.no_medbook.data),
                       part_time=bool(self.part_time.data), closed=tuple(closed), sort=sort, page=page)
         return query, list(dict.fromkeys(problems))
