@@ -77,7 +77,7 @@ def grow(app, size):
     with app.app_context():
         columns = [c.name for c in db.metadata.tables["vacancy"].columns if c.name != "id"]
         have = db.session.execute(text("SELECT count(*) FROM vacancy")).scalar()
-        copy = 1
+        copy = db.session.execute(text("SELECT count(*) FROM vacancy WHERE api_id LIKE '%~%'")).scalar() + 1
         while have < size:
             picked = ", ".join(f"api_id || '~{copy}'" if c == "api_id" else f"fold_key || '~{copy}'"
                                if c == "fold_key" else c for c in columns)
@@ -86,6 +86,7 @@ def grow(app, size):
             db.session.commit()
             have = db.session.execute(text("SELECT count(*) FROM vacancy")).scalar()
             copy += 1
+        store.refresh_fts()
         return have
 
 

@@ -10,7 +10,7 @@ of open cards («грущик» → «грузчик»), and Latin typed in the 
 import threading
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, func, not_, or_, select
+from sqlalchemy import and_, case, func, literal_column, not_, or_, select, table, text
 
 from portal.extensions import db
 from portal.search_index import RU_STOP as STOP_WORDS
@@ -36,8 +36,8 @@ NO_EXPERIENCE_PHRASES = ("без опыта", "опыт не нужен", "оп�
 def analyse(*texts):
     """The lemma column of a card: every lemma of every word, stop words left out, as " a b c "."""
     terms = set()
-    for text in texts:
-        for word in plain_words(text or ""):
+    for part in texts:
+        for word in plain_words(part or ""):
             if word in STOP_WORDS or len(word) < 2:
                 continue
             terms.add(word)
@@ -78,9 +78,19 @@ class Result:
     words: list = field(default_factory=list)
 
 
-def _word_condition(term):
-    candidates = {term, *ru_lemmas(term)}
-    likes = [Vacancy.search_text.like(f"% {_prefix(c)}%") for c in sorted(candidates) if c]
+def _fts_prefix(term):
+    return '"' + _prefix(term).replace('"', "") + '"*'
+
+
+def _word_condition(term, fts=False):
+    candidates = sorted(c for c in {term, *ru_lemmas(term)} if c)
+    if fts:
+        # SQLite: the FTS5 index over the same lemma column (portal/vacancies/store.py, refresh_fts).
+        expression = " OR ".join(_fts_prefix(c) for c in candidates)
+        likes = [Vacancy.id.in_(select(literal_column("rowid")).select_from(table("vacancy_fts"))
+                                .where(text("vacancy_fts MATCH :e").bindparams(e=expression)))]
+    else:
+        likes = [Vacancy.search_text.like(f"% {_prefix(c)}%") for c in candidates]
     if term in HOUSING_WORDS or set(ru_lemmas(term)) & HOUSING_WORDS:
         likes.append(Vacancy.housing.is_(True))
     return or_(*likes)
@@ -106,7 +116,7 @@ def query_words(text):
     return words[:8], flags
 
 
-def _filters(query, words, flags):
+def _filters(query, words, flags, fts=False):
     conditions = [Vacancy.status == "open"]
     if query.employer_inn:
         conditions.append(Vacancy.employer_inn == query.employer_inn)
@@ -122,7 +132,7 @@ def _filters(query, words, flags):
         conditions.append(Vacancy.medical_book.is_(False))
     if query.part_time:
         conditions.append(Vacancy.part_time.is_(True))
-    conditions.extend(_word_condition(w) for w in words)
+    conditions.extend(_word_condition(w, fts) for w in words)
     return conditions
 
 
@@ -169,7 +179,8 @@ def correct_word(word, words):
 
 
 def _run(query, words, flags):
-    conditions = _filters(query, words, flags)
+    from portal.vacancies.store import fts_available
+    conditions = _filters(query, words, flags, fts=bool(words) and fts_available())
     base = and_(*conditions)
     visible = and_(base, not_(_closed_condition(query.closed))) if query.closed else base
     total = db.session.execute(select(func.count()).select_from(Vacancy).where(visible)).scalar()

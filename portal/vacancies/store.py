@@ -4,7 +4,7 @@ no longer sees, and log the run. A partial or failed sync upserts what it read b
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from portal.clock import now_utc
 from portal.extensions import db
@@ -103,7 +103,31 @@ def apply(fetched, source, is_demo=False, sync=None):
     sync.errors = len(fetched.errors)
     sync.error_text = "\n".join(fetched.errors[:20]) or None
     db.session.commit()
+    refresh_fts()
     return sync
+
+
+FTS_TABLE = "vacancy_fts"
+
+
+def refresh_fts():
+    """On SQLite, rebuild the FTS5 index over `vacancy.search_text` (outside the ORM metadata on purpose:
+    it is derived, rebuilt after every write, and the migration comparison must not see it)."""
+    if db.engine.dialect.name != "sqlite":
+        return
+    with db.engine.begin() as connection:
+        # unicode61 without diacritics removal: «й» must stay «й»; prefix indexes serve «свар*».
+        connection.exec_driver_sql(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(search_text, content='vacancy', "
+            "content_rowid='id', tokenize='unicode61 remove_diacritics 0', prefix='3 4 5')")
+        connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+
+def fts_available():
+    if db.engine.dialect.name != "sqlite":
+        return False
+    return db.session.execute(text("SELECT count(*) FROM sqlite_master WHERE name = :n"), {"n": FTS_TABLE}
+                              ).scalar() > 0
 
 
 def last_sync():

@@ -25,7 +25,9 @@ def test_a_sync_through_one_instance_is_served_by_the_other(tmp_path, postgres_u
     fake_api.records = fake_api.records[10:]
     assert first.test_cli_runner().invoke(args=["vacancies", "sync"]).exit_code == 0
     assert _count(reader) == 240
-    for app in (first, second):
-        with app.app_context():
-            from portal.extensions import db
-            db.engine.dispose()
+    from portal.extensions import db
+    with second.app_context():
+        db.engine.dispose()
+    with first.app_context():
+        db.drop_all()  # the session's PostgreSQL database is shared with tests/test_migrations.py
+        db.engine.dispose()
