@@ -68,6 +68,8 @@ def create_app(test_config=None):
     employers_views.init_app(app)
     from portal import places
     places.init_app(app)
+    from portal import vacancies
+    vacancies.init_app(app)
     errors.init_app(app)
     search_index.build_on_start(app)  # after every area has registered its search documents
     from portal import page_cache

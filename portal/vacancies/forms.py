@@ -1,0 +1,91 @@
+"""The search page's filters, read from the query string: a GET form without CSRF, so a result is a link.
+
+Every value is checked here; a wrong one is dropped with a friendly message and never reaches the database.
+The URL contract (docs/vacancies.md): q, salary_from, day, housing, no_experience, no_medbook, part_time,
+sort=new|pay, page, inn (an employer's ИНН), and closed=<ban ids of conviction.yaml, comma-separated>
+from the conviction check.
+"""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField
+
+from portal.forms import choices
+from portal.search_index import sanitize_query
+from portal.vacancies.search import Query
+
+SORTS = {"new": _l("Newest first"), "pay": _l("Highest pay first")}
+MAX_SALARY = 10_000_000
+
+
+class VacancyFilterForm(FlaskForm):
+    """The filters of /vakansii."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Job or words"), description=_l("For example: welder, loader, shift work with housing"))
+    salary_from = StringField(_l("Pay from, ₽ a month"))
+    day = BooleanField(_l("Day shifts only"))
+    housing = BooleanField(_l("With housing"))
+    no_experience = BooleanField(_l("No experience needed"))
+    no_medbook = BooleanField(_l("No medical book needed"))
+    part_time = BooleanField(_l("Part-time or temporary"))
+    sort = SelectField(_l("Order"), choices=choices(SORTS), default="new", validate_choice=False)
+
+    def to_query(self, args, known_bans):
+        """(Query, [problems]): the checked search, and a friendly message for each value left out."""
+        problems = []
+        text, shortened = sanitize_query(self.q.data or "")
+        if shortened:
+            problems.append(_l("The query was too long, so we searched for its beginning."))
+        salary = None
+        raw_salary = (self.salary_from.data or "").replace(" ", "").replace("\xa0", "")
+        if raw_salary:
+            if raw_salary.isdigit() and 0 < int(raw_salary) <= MAX_SALARY:
+                salary = int(raw_salary)
+            else:
+                problems.append(_l("Write the pay as a number of roubles, for example 40000."))
+                self.salary_from.data = ""
+        sort = self.sort.data if self.sort.data in SORTS else "new"
+        closed = []
+        for part in (args.get("closed") or "").split(","):
+            part = part.strip()
+            if part in known_bans and part not in closed:
+                closed.append(part)
+            elif part:
+                problems.append(_l("We did not recognise part of the link from the conviction check, so we "
+                                   "ignored it."))
+        try:
+            page = max(1, min(int(args.get("page", "1")), 1000))
+        except ValueError:
+            page = 1
+        inn = (args.get("inn") or "").strip()
+        if inn and not (inn.isdigit() and len(inn) in (10, 12)):
+            problems.append(_l("The employer's INN in the link is wrong, so we show every employer."))
+            inn = ""
+        query = Query(text=text, employer_inn=inn or None,
+                      salary_from=salary, day_shift=bool(self.day.data), housing=bool(self.housing.data),
+                      no_experience=bool(self.no_experience.data), no_medical_book=bool(self.no_medbook.data),
+                      part_time=bool(self.part_time.data), closed=tuple(closed), sort=sort, page=page)
+        return query, list(dict.fromkeys(problems))
+
+
+def link_args(query):
+    """The query string of a search, for shareable links and paging (only what is set)."""
+    args = {}
+    if query.text:
+        args["q"] = query.text
+    if query.salary_from:
+        args["salary_from"] = query.salary_from
+    for name, value in (("day", query.day_shift), ("housing", query.housing),
+                        ("no_experience", query.no_experience), ("no_medbook", query.no_medical_book),
+                        ("part_time", query.part_time)):
+        if value:
+            args[name] = "y"
+    if query.sort != "new":
+        args["sort"] = query.sort
+    if query.closed:
+        args["closed"] = ",".join(query.closed)
+    if query.employer_inn:
+        args["inn"] = query.employer_inn
+    return args
