@@ -27,10 +27,13 @@ STATUS_ORDER = {"new": 0, "in_progress": 1, "unreachable": 2, "done": 3}
 # A cell starting with one of these is a formula to Excel and LibreOffice (OWASP "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_DELIMITER = ";"  # what Excel with Russian regional settings expects (the list separator there is «;»)
+# The desk's «kind» filter: officers' referrals come soonest release first, so the centre calls on time.
+REQUEST_KINDS = {"referral": _l("Officers' referrals, by release date")}
 
 
-def desk_query(status=None, help_code=None):
-    """Requests for the desk, optionally of one status and needing one kind of help, in desk order."""
+def desk_query(status=None, help_code=None, kind=None):
+    """Requests for the desk, optionally of one status, needing one kind of help, or only officers' referrals
+    (then by release date, soonest first), in desk order."""
     query = select(Application)
     if status in STATUSES:
         query = query.where(Application.status == status)
@@ -40,6 +43,9 @@ def desk_query(status=None, help_code=None):
             (literal(",") + Application.help_needed + literal(",")).contains(f",{help_code},")
         )
     order = case(STATUS_ORDER, value=Application.status, else_=len(STATUS_ORDER))
+    if kind == "referral":
+        query = query.where(Application.release_date.is_not(None))
+        return query.order_by(order, Application.release_date, Application.id)
     return query.order_by(order, Application.created_at.desc(), Application.id.desc())
 
 

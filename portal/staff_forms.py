@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.applications import HELP_KINDS, STATUSES
-from portal.desk import NOTE_MAX, clean_note
+from portal.desk import NOTE_MAX, REQUEST_KINDS, clean_note
 from portal.staff_auth import PASSWORD_MAX, password_problems
 
 
@@ -77,6 +77,12 @@ class FilterForm(FlaskForm):
     help = SelectField(
         _l("Help needed"),
         choices=_choices(HELP_KINDS, _l("Any help")),
+        validators=[Optional()],
+        validate_choice=False,
+    )
+    kind = SelectField(
+        _l("Kind"),
+        choices=_choices(REQUEST_KINDS, _l("All requests")),
         validators=[Optional()],
         validate_choice=False,
     )

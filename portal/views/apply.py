@@ -34,7 +34,7 @@ def _store(form):
     application, created = store_application(form, consent_version())
     if created:
         log.info("application stored: id=%s", application.id)
-        _notify(application)
+        notify(application)
     return application, created
 
 
@@ -51,7 +51,7 @@ def form():
                                                                          reference=application.reference))
 
 
-def _notify(application):
+def notify(application):
     try:
         from portal.notify import notify_new_application
     except ImportError:
@@ -90,5 +90,7 @@ def privacy():
 
 def init_app(app):
     app.register_blueprint(bp)
+    from portal.views import referral
+    referral.init_app(app)
     # An expired or missing token: the form again with the input kept and a fresh token, so it sends.
     register_form_recovery(app, "apply.form", ApplicationForm, _render_form)

@@ -22,7 +22,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import func, select
 
 from portal import desk, notify, retention, staff_auth
-from portal.applications import APPLICANTS, CONTACT_METHODS, CONVENIENT_TIMES, DISTRICTS, STATUSES
+from portal.applications import APPLICANTS, CONTACT_METHODS, CONVENIENT_TIMES, DISTRICTS, REACH_VIA, STATUSES
 from portal.audit import record
 from portal.clock import now_utc
 from portal.extensions import db, limiter
@@ -226,14 +226,14 @@ def form_expired(error):
 
 def _filters():
     form = FilterForm(formdata=request.args)
-    return form, form.chosen(form.status), form.chosen(form.help)
+    return form, form.chosen(form.status), form.chosen(form.help), form.chosen(form.kind)
 
 
 @bp.get("/", endpoint="desk")
 def desk_page():
-    form, status, help_code = _filters()
+    form, status, help_code, kind = _filters()
     page = db.paginate(
-        desk.desk_query(status, help_code),
+        desk.desk_query(status, help_code, kind),
         page=form.page_number(),
         per_page=current_app.config["STAFF_PAGE_SIZE"],
         error_out=False,
@@ -242,7 +242,7 @@ def desk_page():
     counts = dict(
         db.session.execute(select(Application.status, func.count()).group_by(Application.status)).all()
     )
-    filters = {"status": status, "help": help_code}
+    filters = {"status": status, "help": help_code, "kind": kind}
     return render_template(
         "staff/desk.html",
         form=form,
@@ -287,6 +287,7 @@ def _render_detail(application, note_form=None, status=200):
         contact_methods=CONTACT_METHODS,
         times=CONVENIENT_TIMES,
         districts=DISTRICTS,
+        reach_via=REACH_VIA,
     ), status
 
 
@@ -327,13 +328,14 @@ def add_note(application_id):
 
 @bp.get("/export.csv")
 def export():
-    _form, status, help_code = _filters()
-    applications = db.session.execute(desk.desk_query(status, help_code)).scalars().all()
+    _form, status, help_code, kind = _filters()
+    applications = db.session.execute(desk.desk_query(status, help_code, kind)).scalars().all()
     body = desk.export_csv(applications)
     record(
         g.staff,
         "export",
-        detail=f"rows={len(applications)}; status={status or 'any'}; help={help_code or 'any'}",
+        detail=f"rows={len(applications)}; status={status or 'any'}; help={help_code or 'any'}"
+        + (f"; kind={kind}" if kind else ""),
     )
     response = Response(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
     day = now_utc().strftime("%Y-%m-%d")

@@ -1,0 +1,27 @@
+"""The desk lists officers' referrals by release date, soonest first, and shows who referred the person."""
+import re
+from datetime import date
+
+from tests.staff.conftest import add_application
+
+
+def test_referrals_come_by_release_date(app, signed_in):
+    add_application(app, reference="AAA-222")  # an ordinary request: not in the referrals' list
+    late = add_application(app, applicant="prison_staff", release_date=date(2027, 3, 1), reference="LAT-222")
+    soon = add_application(app, applicant="prison_staff", release_date=date(2026, 12, 20), reference="SNN-222",
+                           institution="ИК-8 ГУФСИН России по Челябинской области")
+    html = signed_in.get("/staff/", query_string={"kind": "referral"}).get_data(as_text=True)
+    assert re.findall(r"Заявка ([A-Z0-9]{3}-[0-9]{3})", html) == ["SNN-222", "LAT-222"]
+    assert "Освобождение: 20 декабря 2026" in html and "ИК-8" in html
+    detail = signed_in.get(f"/staff/zayavki/{soon}").get_data(as_text=True)
+    assert "Кто направил" in detail
+    assert late != soon
+
+
+def test_the_referral_page_shows_the_officer(app, signed_in):
+    application_id = add_application(app, applicant="prison_staff", release_date=date(2026, 12, 20),
+                                     reach_via="inspection", referrer_name="Иванова Мария, инспектор",
+                                     referrer_phone="+73511234567", contact_method=None, contact_value=None)
+    html = signed_in.get(f"/staff/zayavki/{application_id}").get_data(as_text=True)
+    assert "Иванова Мария, инспектор" in html and 'href="tel:+73511234567"' in html
+    assert "Через инспекцию (УИИ)" in html
