@@ -18,8 +18,11 @@ from portal.applications import (
     clean_text,
 )
 from portal.audit import record
+from portal.clock import local_date
+from portal.confirmation import contact_due_date
 from portal.extensions import db
 from portal.models import Application, ApplicationNote
+from portal.working_days import working_days_between
 
 NOTE_MAX = 2000  # characters
 # Unanswered requests first, then those in progress, then closed ones; newest first within each group.
@@ -47,6 +50,15 @@ def desk_query(status=None, help_code=None, kind=None):
         query = query.where(Application.release_date.is_not(None))
         return query.order_by(order, Application.release_date, Application.id)
     return query.order_by(order, Application.created_at.desc(), Application.id.desc())
+
+
+def waiting(application, today, answer_days, working_calendar):
+    """(working days the request has waited, overdue?) — overdue when still «new» after the promised day."""
+    if application.status != "new":
+        return None, False
+    waited = working_days_between(local_date(application.created_at), today, working_calendar)
+    due = contact_due_date(application.created_at, application.contact_from, answer_days, working_calendar)
+    return waited, due < today
 
 
 def label(choices, code):

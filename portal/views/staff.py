@@ -21,10 +21,10 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import func, select
 
-from portal import desk, notify, retention, staff_auth
+from portal import desk, notify, retention, staff_auth, working_days
 from portal.applications import APPLICANTS, CONTACT_METHODS, CONVENIENT_TIMES, DISTRICTS, REACH_VIA, STATUSES
 from portal.audit import record
-from portal.clock import now_utc
+from portal.clock import now_utc, today_local
 from portal.extensions import db, limiter
 from portal.logs import security_event
 from portal.models import Application, AuditEvent
@@ -243,6 +243,8 @@ def desk_page():
         db.session.execute(select(Application.status, func.count()).group_by(Application.status)).all()
     )
     filters = {"status": status, "help": help_code, "kind": kind}
+    today, answer_days = today_local(), current_app.config["APPLY_ANSWER_WORKING_DAYS"]
+    calendar = working_days.calendar()
     return render_template(
         "staff/desk.html",
         form=form,
@@ -253,6 +255,7 @@ def desk_page():
         applicants=APPLICANTS,
         help_labels=desk.help_labels,
         label=desk.label,
+        waiting=lambda application: desk.waiting(application, today, answer_days, calendar),
     )
 
 
