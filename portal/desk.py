@@ -31,6 +31,8 @@ STATUS_ORDER = {"new": 0, "in_progress": 1, "unreachable": 2, "done": 3}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_DELIMITER = ";"  # what Excel with Russian regional settings expects (the list separator there is «;»)
 # The desk's «kind» filter: officers' referrals come soonest release first, so the centre calls on time.
+CONSENT_TITLES = {"application": _l("Consent of the application form"),
+                  "referral": _l("Consent of an officer's referral")}
 REQUEST_KINDS = {"referral": _l("Officers' referrals, by release date")}
 
 
@@ -59,6 +61,38 @@ def waiting(application, today, answer_days, working_calendar):
     waited = working_days_between(local_date(application.created_at), today, working_calendar)
     due = contact_due_date(application.created_at, application.contact_from, answer_days, working_calendar)
     return waited, due < today
+
+
+def contact_action(method, value):
+    """(link, text) that opens the person's chosen channel from the list, or None when there is no safe link.
+    MAX has no public link format for a phone number that we could source, so MAX gets a tel: link."""
+    if not value:
+        return None
+    phone = value if value.startswith("+7") and len(value) == 12 and value[1:].isdigit() else None
+    if method in ("phone", "max") and phone:
+        return f"tel:{phone}", value
+    if method == "whatsapp" and phone:
+        return f"https://wa.me/{phone[1:]}", value
+    if method == "telegram":
+        if phone:
+            return f"https://t.me/{phone}", value
+        handle = value.lstrip("@")
+        if handle.replace("_", "").isalnum():
+            return f"https://t.me/{handle}", value
+    if method == "vk" and value.replace("_", "").replace(".", "").isalnum():
+        return f"https://vk.com/{value}", value
+    return None
+
+
+def consent_title(application):
+    """The consent a request was sent with, by name: «Согласие … (заявка), текущая редакция» or an older one."""
+    from portal.consent import consent_version
+
+    kind = "referral" if application.release_date is not None else "application"
+    title = CONSENT_TITLES[kind]
+    if application.consent_version == consent_version(kind=kind):
+        return _l("%(title)s, current text", title=title)
+    return _l("%(title)s, an earlier text (code %(code)s)", title=title, code=(application.consent_version or "")[:12])
 
 
 def label(choices, code):

@@ -256,6 +256,10 @@ def desk_page():
         help_labels=desk.help_labels,
         label=desk.label,
         waiting=lambda application: desk.waiting(application, today, answer_days, calendar),
+        contact_action=desk.contact_action,
+        contact_methods=CONTACT_METHODS,
+        reach_via=REACH_VIA,
+        districts=DISTRICTS,
     )
 
 
@@ -291,6 +295,7 @@ def _render_detail(application, note_form=None, status=200):
         times=CONVENIENT_TIMES,
         districts=DISTRICTS,
         reach_via=REACH_VIA,
+        consent_title=desk.consent_title,
     ), status
 
 

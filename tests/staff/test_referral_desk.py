@@ -25,3 +25,29 @@ def test_the_referral_page_shows_the_officer(app, signed_in):
     html = signed_in.get(f"/staff/zayavki/{application_id}").get_data(as_text=True)
     assert "Иванова Мария, инспектор" in html and 'href="tel:+73511234567"' in html
     assert "Через инспекцию (УИИ)" in html
+
+
+def test_each_channel_gets_its_own_action():
+    from portal.desk import contact_action
+
+    assert contact_action("phone", "+79123456789") == ("tel:+79123456789", "+79123456789")
+    assert contact_action("whatsapp", "+79123456789")[0] == "https://wa.me/79123456789"
+    assert contact_action("telegram", "@sergey_ivanov")[0] == "https://t.me/sergey_ivanov"
+    assert contact_action("telegram", "+79123456789")[0] == "https://t.me/+79123456789"
+    assert contact_action("max", "+79123456789")[0] == "tel:+79123456789"
+    assert contact_action("vk", "id123")[0] == "https://vk.com/id123"
+    assert contact_action("vk", "javascript:alert(1)") is None
+    assert contact_action("in_person", None) is None
+
+
+def test_the_request_page_names_the_consent_text(app, signed_in):
+    from portal.consent import consent_version
+
+    with app.app_context():
+        current = consent_version()
+    fresh = add_application(app, consent_version=current)
+    old = add_application(app, consent_version="d" * 64)
+    fresh_page = signed_in.get(f"/staff/zayavki/{fresh}").get_data(as_text=True)
+    assert "Согласие из формы заявки, текущая редакция" in fresh_page
+    old_page = signed_in.get(f"/staff/zayavki/{old}").get_data(as_text=True)
+    assert "прежняя редакция (код dddddddddddd)" in old_page
