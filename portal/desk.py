@@ -122,6 +122,16 @@ def change_status(application, new_status, staff, moment):
     return True
 
 
+def assign(application, colleague, staff):
+    """Hand the request to a colleague (None: to nobody); the audit names the colleague's username."""
+    new_id = colleague.id if colleague is not None else None
+    if application.assigned_staff_id == new_id:
+        return False
+    application.assigned_staff_id = new_id
+    record(staff, "assigned", "application", application.id, f"to={colleague.username if colleague else '-'}")
+    return True
+
+
 def clean_note(text):
     return clean_text(text or "")
 

@@ -41,6 +41,9 @@ class Application(db.Model):
     reach_via: Mapped[str | None] = mapped_column(String(20), nullable=True)   # a code of REACH_VIA
     referrer_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
     referrer_phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # Which colleague handles the request (issue 17); every change is in the audit trail.
+    assigned_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), nullable=True)
+    assigned_staff: Mapped["StaffUser | None"] = relationship()
 
     notes: Mapped[list["ApplicationNote"]] = relationship(back_populates="application",
                                                           cascade="all, delete-orphan",

@@ -103,6 +103,12 @@ class StatusForm(FlaskForm):
     status = SelectField(_l("Status"), choices=_choices(STATUSES))
 
 
+class AssignForm(FlaskForm):
+    """Who handles the request: the choices are the active colleagues, filled in by the view."""
+
+    colleague = SelectField(_l("Who handles it"), coerce=str)
+
+
 class NoteForm(FlaskForm):
     text = TextAreaField(
         _l("Internal note"),

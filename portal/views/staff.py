@@ -27,7 +27,7 @@ from portal.audit import record
 from portal.clock import now_utc, today_local
 from portal.extensions import db, limiter
 from portal.logs import security_event
-from portal.models import Application, AuditEvent
+from portal.models import Application, AuditEvent, StaffUser
 from portal.staff_auth import (
     account_key,
     check_code_step,
@@ -44,7 +44,7 @@ from portal.staff_auth import (
     require_staff,
     safe_next,
 )
-from portal.staff_forms import CodeForm, FilterForm, LoginForm, NoteForm, SetupForm, StatusForm
+from portal.staff_forms import AssignForm, CodeForm, FilterForm, LoginForm, NoteForm, SetupForm, StatusForm
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 log = logging.getLogger("portal.staff")
@@ -281,9 +281,12 @@ def _render_detail(application, note_form=None, status=200):
         .scalars()
         .all()
     )
+    assign_form = AssignForm(colleague=str(application.assigned_staff_id or ""))
+    assign_form.colleague.choices = _colleague_choices()
     return render_template(
         "staff/detail.html",
         application=application,
+        assign_form=assign_form,
         status_form=StatusForm(status=application.status),
         note_form=note_form or NoteForm(),
         history=history,
@@ -317,6 +320,26 @@ def change_status(application_id):
             flash(_("Status saved: %(status)s.", status=desk.label(STATUSES, form.status.data)))
     else:
         flash(_("Choose a status from the list."))
+    return redirect(url_for("staff.detail", application_id=application.id), code=303)
+
+
+def _colleague_choices():
+    active = db.session.execute(select(StaffUser).filter_by(is_active=True).order_by(StaffUser.username))
+    return [("", _("Nobody yet"))] + [(str(user.id), user.username) for user in active.scalars()]
+
+
+@bp.post("/zayavki/<int:application_id>/assign")
+def assign(application_id):
+    application = _application_or_404(application_id)
+    form = AssignForm()
+    form.colleague.choices = _colleague_choices()
+    if form.validate_on_submit():
+        colleague = db.session.get(StaffUser, int(form.colleague.data)) if form.colleague.data else None
+        if desk.assign(application, colleague, g.staff):
+            flash(_("Saved: %(name)s handles it.", name=colleague.username) if colleague
+                  else _("Saved: nobody handles it yet."))
+    else:
+        flash(_("Choose a colleague from the list."))
     return redirect(url_for("staff.detail", application_id=application.id), code=303)
 
 

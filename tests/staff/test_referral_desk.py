@@ -51,3 +51,26 @@ def test_the_request_page_names_the_consent_text(app, signed_in):
     assert "Согласие из формы заявки, текущая редакция" in fresh_page
     old_page = signed_in.get(f"/staff/zayavki/{old}").get_data(as_text=True)
     assert "прежняя редакция (код dddddddddddd)" in old_page
+
+
+def test_assigning_a_colleague_is_shown_on_the_list_and_audited(app, signed_in, staff):
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import AuditEvent
+    from tests.staff.conftest import csrf_token, make_staff
+
+    colleague = make_staff(app, username="boris")
+    application_id = add_application(app)
+    page = signed_in.get(f"/staff/zayavki/{application_id}")
+    assert "boris" in page.get_data(as_text=True)
+    response = signed_in.post(f"/staff/zayavki/{application_id}/assign",
+                              data={"csrf_token": csrf_token(page), "colleague": str(colleague.id)})
+    assert response.status_code == 303
+    assert "Ведёт: boris" in signed_in.get("/staff/").get_data(as_text=True)
+    bad = signed_in.post(f"/staff/zayavki/{application_id}/assign",
+                         data={"csrf_token": csrf_token(page), "colleague": "99999"})
+    assert bad.status_code == 303
+    with app.app_context():
+        events = db.session.execute(select(AuditEvent).filter_by(action="assigned")).scalars().all()
+        assert [(e.actor, e.object_id, e.detail) for e in events] == [("anna", application_id, "to=boris")]
