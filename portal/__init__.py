@@ -54,6 +54,8 @@ def create_app(test_config=None):
 
     app.register_blueprint(guides.bp)
     app.register_blueprint(search.bp)
+    from portal import working_days
+    working_days.init_app(app)
     from portal.views import apply
     apply.init_app(app)
     from portal.views import staff

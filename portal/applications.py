@@ -46,6 +46,19 @@ DISTRICTS = {
     "tsentralny": "Центральный",
     "outside": _l("Outside Chelyabinsk"),
 }
+# Referrals by a prison-service officer (/zayavka/napravlenie). Only institutions named in the sourced facts
+# (/work/shared/facts/facts-ru.md, sections 3 and 5: ИК-8 and ИК-18 of ГУФСИН по Челябинской области,
+# СИЗО-1 in Chelyabinsk); any other is written as short free text.
+INSTITUTIONS = {
+    "ik8": "ИК-8 ГУФСИН России по Челябинской области",
+    "ik18": "ИК-18 ГУФСИН России по Челябинской области",
+    "sizo1": "СИЗО-1 ГУФСИН России по Челябинской области",
+}
+REACH_VIA = {
+    "own_phone": _l("The person's own phone"),
+    "relative_phone": _l("A relative's phone"),
+    "inspection": _l("Through the probation inspection (УИИ)"),
+}
 STATUSES = {
     "new": _l("New"),
     "in_progress": _l("In progress"),
@@ -110,13 +123,32 @@ def normalise_contact(method, value):
 def store_application(form, consent_version, now=None):
     """Store one request whole and return (application, created). A repeated idempotency key returns the
     request stored the first time. Raises StorageUnavailable when the database cannot take it."""
+    return store_once(form.idempotency(), consent_version, now, dict(
+        applicant=form.applicant.data, help_needed=",".join(form.help_needed.data),
+        name=form.name.data, contact_method=form.contact_method.data,
+        contact_value=normalise_contact(form.contact_method.data, form.contact_value.data) or None,
+        convenient_time=form.convenient_time.data or None, contact_from=form.contact_from_date(),
+        district=form.district.data or None, comment=form.comment.data or None))
+
+
+def store_referral(*, key, person_name, release_date, institution, reach_via, reach_phone, help_codes,
+                   referrer_name, referrer_phone, consent_version, now=None):
+    """Store an officer's referral as a request of applicant «prison_staff»; returns (application, created)."""
+    return store_once(key, consent_version, now, dict(
+        applicant="prison_staff", help_needed=",".join(help_codes), name=person_name,
+        contact_method="phone" if reach_phone else None, contact_value=reach_phone or None,
+        release_date=release_date, institution=institution or None, reach_via=reach_via,
+        referrer_name=referrer_name, referrer_phone=referrer_phone))
+
+
+def store_once(key, consent_version, now, columns):
+    """Insert one request with a fresh reference, or return the one already stored under `key`."""
     from sqlalchemy.exc import IntegrityError
 
     from portal.clock import now_utc
     from portal.extensions import db
     from portal.models import Application
 
-    key = form.idempotency()
     now = now or now_utc()
     with storage_guard():
         existing = db.session.execute(db.select(Application).filter_by(idempotency_key=key)).scalar_one_or_none()
@@ -125,12 +157,7 @@ def store_application(form, consent_version, now=None):
         for _attempt in range(5):
             application = Application(
                 reference=new_reference(), idempotency_key=key, created_at=now, status="new",
-                applicant=form.applicant.data, help_needed=",".join(form.help_needed.data),
-                consent_version=consent_version, consented_at=now,
-                name=form.name.data, contact_method=form.contact_method.data,
-                contact_value=normalise_contact(form.contact_method.data, form.contact_value.data) or None,
-                convenient_time=form.convenient_time.data or None, contact_from=form.contact_from_date(),
-                district=form.district.data or None, comment=form.comment.data or None)
+                consent_version=consent_version, consented_at=now, **columns)
             db.session.add(application)
             try:
                 db.session.commit()

@@ -76,6 +76,10 @@ APPLY_REFERRAL_RATE_LIMIT = "30 per hour"  # per client for a relative, an offic
 APPLY_GLOBAL_RATE_LIMIT = "500 per hour"  # all clients together; beyond it every client gets the surge limit
 APPLY_SURGE_RATE_LIMIT = "1 per hour"  # per client during a surge: slower, never closed
 APPLY_COMMENT_MAX = 1000  # characters
+# The confirmation promises contact within this many working days; the desk marks requests waiting longer.
+APPLY_ANSWER_WORKING_DAYS = 2
+# Public holidays and moved days off, with their sources (portal/working_days.py).
+HOLIDAYS_FILE = str(PACKAGE_DIR / "content" / "holidays.yaml")
 
 # The staff desk (portal/staff_auth.py, docs/staff.md).
 STAFF_IDLE_MINUTES = 30  # a staff session ends after this long without a request (ASVS 4 3.3.2)

@@ -18,8 +18,11 @@ from portal.applications import (
     clean_text,
 )
 from portal.audit import record
+from portal.clock import local_date
+from portal.confirmation import contact_due_date
 from portal.extensions import db
 from portal.models import Application, ApplicationNote
+from portal.working_days import working_days_between
 
 NOTE_MAX = 2000  # characters
 # Unanswered requests first, then those in progress, then closed ones; newest first within each group.
@@ -27,10 +30,15 @@ STATUS_ORDER = {"new": 0, "in_progress": 1, "unreachable": 2, "done": 3}
 # A cell starting with one of these is a formula to Excel and LibreOffice (OWASP "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_DELIMITER = ";"  # what Excel with Russian regional settings expects (the list separator there is «;»)
+# The desk's «kind» filter: officers' referrals come soonest release first, so the centre calls on time.
+CONSENT_TITLES = {"application": _l("Consent of the application form"),
+                  "referral": _l("Consent of an officer's referral")}
+REQUEST_KINDS = {"referral": _l("Officers' referrals, by release date")}
 
 
-def desk_query(status=None, help_code=None):
-    """Requests for the desk, optionally of one status and needing one kind of help, in desk order."""
+def desk_query(status=None, help_code=None, kind=None):
+    """Requests for the desk, optionally of one status, needing one kind of help, or only officers' referrals
+    (then by release date, soonest first), in desk order."""
     query = select(Application)
     if status in STATUSES:
         query = query.where(Application.status == status)
@@ -40,7 +48,51 @@ def desk_query(status=None, help_code=None):
             (literal(",") + Application.help_needed + literal(",")).contains(f",{help_code},")
         )
     order = case(STATUS_ORDER, value=Application.status, else_=len(STATUS_ORDER))
+    if kind == "referral":
+        query = query.where(Application.release_date.is_not(None))
+        return query.order_by(order, Application.release_date, Application.id)
     return query.order_by(order, Application.created_at.desc(), Application.id.desc())
+
+
+def waiting(application, today, answer_days, working_calendar):
+    """(working days the request has waited, overdue?) — overdue when still «new» after the promised day."""
+    if application.status != "new":
+        return None, False
+    waited = working_days_between(local_date(application.created_at), today, working_calendar)
+    due = contact_due_date(application.created_at, application.contact_from, answer_days, working_calendar)
+    return waited, due < today
+
+
+def contact_action(method, value):
+    """(link, text) that opens the person's chosen channel from the list, or None when there is no safe link.
+    MAX has no public link format for a phone number that we could source, so MAX gets a tel: link."""
+    if not value:
+        return None
+    phone = value if value.startswith("+7") and len(value) == 12 and value[1:].isdigit() else None
+    if method in ("phone", "max") and phone:
+        return f"tel:{phone}", value
+    if method == "whatsapp" and phone:
+        return f"https://wa.me/{phone[1:]}", value
+    if method == "telegram":
+        if phone:
+            return f"https://t.me/{phone}", value
+        handle = value.lstrip("@")
+        if handle.replace("_", "").isalnum():
+            return f"https://t.me/{handle}", value
+    if method == "vk" and value.replace("_", "").replace(".", "").isalnum():
+        return f"https://vk.com/{value}", value
+    return None
+
+
+def consent_title(application):
+    """The consent a request was sent with, by name: «Согласие … (заявка), текущая редакция» or an older one."""
+    from portal.consent import consent_version
+
+    kind = "referral" if application.release_date is not None else "application"
+    title = CONSENT_TITLES[kind]
+    if application.consent_version == consent_version(kind=kind):
+        return _l("%(title)s, current text", title=title)
+    return _l("%(title)s, an earlier text (code %(code)s)", title=title, code=(application.consent_version or "")[:12])
 
 
 def label(choices, code):
@@ -67,6 +119,16 @@ def change_status(application, new_status, staff, moment):
     else:
         application.closed_at = None
     record(staff, "status_changed", "application", application.id, f"{old}->{new_status}")
+    return True
+
+
+def assign(application, colleague, staff):
+    """Hand the request to a colleague (None: to nobody); the audit names the colleague's username."""
+    new_id = colleague.id if colleague is not None else None
+    if application.assigned_staff_id == new_id:
+        return False
+    application.assigned_staff_id = new_id
+    record(staff, "assigned", "application", application.id, f"to={colleague.username if colleague else '-'}")
     return True
 
 

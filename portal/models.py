@@ -35,6 +35,15 @@ class Application(db.Model):
     contact_from: Mapped[date | None] = mapped_column(Date, nullable=True)
     district: Mapped[str | None] = mapped_column(String(40), nullable=True)
     comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # An officer's referral (applicant "prison_staff" through /zayavka/napravlenie): personal, purged too.
+    release_date: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+    institution: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    reach_via: Mapped[str | None] = mapped_column(String(20), nullable=True)   # a code of REACH_VIA
+    referrer_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    referrer_phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # Which colleague handles the request (issue 17); every change is in the audit trail.
+    assigned_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), nullable=True)
+    assigned_staff: Mapped["StaffUser | None"] = relationship()
 
     notes: Mapped[list["ApplicationNote"]] = relationship(back_populates="application",
                                                           cascade="all, delete-orphan",

@@ -25,6 +25,11 @@ PERSONAL_COLUMNS = (
     "contact_from",
     "district",
     "comment",
+    "release_date",
+    "institution",
+    "reach_via",
+    "referrer_name",
+    "referrer_phone",
 )
 
 

@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.applications import HELP_KINDS, STATUSES
-from portal.desk import NOTE_MAX, clean_note
+from portal.desk import NOTE_MAX, REQUEST_KINDS, clean_note
 from portal.staff_auth import PASSWORD_MAX, password_problems
 
 
@@ -80,6 +80,12 @@ class FilterForm(FlaskForm):
         validators=[Optional()],
         validate_choice=False,
     )
+    kind = SelectField(
+        _l("Kind"),
+        choices=_choices(REQUEST_KINDS, _l("All requests")),
+        validators=[Optional()],
+        validate_choice=False,
+    )
     page = IntegerField(validators=[Optional()])
 
     def chosen(self, field):
@@ -95,6 +101,12 @@ class FilterForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     status = SelectField(_l("Status"), choices=_choices(STATUSES))
+
+
+class AssignForm(FlaskForm):
+    """Who handles the request: the choices are the active colleagues, filled in by the view."""
+
+    colleague = SelectField(_l("Who handles it"), coerce=str)
 
 
 class NoteForm(FlaskForm):

@@ -1,5 +1,6 @@
 """Template globals shared by every page."""
 from flask import current_app
+from flask_babel import format_date
 
 from portal.content import get_library
 from portal.text import is_plain_email
@@ -24,11 +25,17 @@ def field_attrs(field, **attributes):
     return attrs
 
 
+def long_date(value):
+    """«8 декабря 2026, вторник»: a date a person can check against a calendar without doubt."""
+    return format_date(value, "d MMMM y, EEEE") if value else ""
+
+
 def init_app(app):
     # Indentation whitespace is bytes on a slow phone line.
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.tests["plain_email"] = is_plain_email
+    app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.globals.update(
         canonical_url=canonical_url,
         has_endpoint=has_endpoint,

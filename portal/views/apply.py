@@ -3,7 +3,9 @@ import logging
 
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 
+from portal import working_days
 from portal.applications import HELP_KINDS, store_application
+from portal.confirmation import DOCUMENTS_GUIDE, DOCUMENTS_TO_BRING, next_steps
 from portal.consent import consent_paragraphs, consent_version, operator_details
 from portal.errors import register_form_recovery
 from portal.extensions import db
@@ -32,7 +34,7 @@ def _store(form):
     application, created = store_application(form, consent_version())
     if created:
         log.info("application stored: id=%s", application.id)
-        _notify(application)
+        notify(application)
     return application, created
 
 
@@ -49,7 +51,7 @@ def form():
                                                                          reference=application.reference))
 
 
-def _notify(application):
+def notify(application):
     try:
         from portal.notify import notify_new_application
     except ImportError:
@@ -60,10 +62,12 @@ def _notify(application):
 @localized_route(bp, "/zayavka/prinyata/<reference>")
 def done(reference):
     """The confirmation exists only for a stored request, and always shows its number."""
-    found = db.session.execute(db.select(Application.id).filter_by(reference=reference)).scalar_one_or_none()
+    found = db.session.execute(db.select(Application).filter_by(reference=reference)).scalar_one_or_none()
     if found is None:
         abort(404)
-    response = make_response(render_template("apply/done.html", reference=reference))
+    steps = next_steps(found, current_app.config["APPLY_ANSWER_WORKING_DAYS"], working_days.calendar())
+    response = make_response(render_template("apply/done.html", reference=reference, steps=steps,
+                                             documents=DOCUMENTS_TO_BRING, documents_guide=DOCUMENTS_GUIDE))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -86,5 +90,7 @@ def privacy():
 
 def init_app(app):
     app.register_blueprint(bp)
+    from portal.views import referral
+    referral.init_app(app)
     # An expired or missing token: the form again with the input kept and a fresh token, so it sends.
     register_form_recovery(app, "apply.form", ApplicationForm, _render_form)

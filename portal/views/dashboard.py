@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 from flask import Blueprint, Response, current_app, render_template, request
 from flask_babel import gettext as _
 
-from portal import feedback
+from portal import feedback, service_figures, working_days
+from portal.applications import CONTACT_METHODS
+from portal.clock import today_local
 from portal.staff_auth import require_staff
 
 bp = Blueprint("dashboard", __name__, url_prefix="/staff/dashboard")
@@ -53,8 +55,12 @@ def index():
     start, end, errors, typed = chosen_period(request.args)
     figures = feedback.dashboard_figures(start, end)
     status = 400 if errors else 200
+    service = service_figures.response_figures(
+        service_figures.load_timings(start, end), today_local(),
+        current_app.config["APPLY_ANSWER_WORKING_DAYS"], working_days.calendar())
     return render_template("dashboard/index.html", figures=figures, errors=errors, typed=typed,
-                           charts=_charts(figures)), status
+                           charts=_charts(figures), service=service,
+                           service_charts=_service_charts(service)), status
 
 
 @bp.route("/export.csv")
@@ -84,3 +90,19 @@ def _charts(figures):
     shares = feedback.chart_bars([(str(feedback.CHANNEL_LABELS[c]), n) for c, n in figures.shares.items()])
     weeks = feedback.chart_bars([(label, count) for _monday, label, count in figures.weeks], suppressed=True)
     return {"useful": useful, "loyalty": loyalty, "shares": shares, "weeks": weeks}
+
+
+def _service_charts(service):
+    """Median hours to the first contact attempt, per channel and per week (exact: staff only)."""
+    def bars(rows, label):
+        items = [(label(key), first.median or 0) for key, first, _working, _n in rows]
+        drawn = feedback.chart_bars(items)
+        for bar, (_key, first, _working, _n) in zip(drawn, rows, strict=True):
+            bar["display"] = "—" if first.median is None else f"{first.median} ч"
+        return drawn
+
+    def channel(code):
+        return str(CONTACT_METHODS.get(code, "—"))
+
+    return {"channels": bars(service.channels, channel), "weeks": bars(service.weeks, str),
+            "channel_rows": [(channel(key), *rest) for key, *rest in service.channels]}

@@ -21,13 +21,13 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import func, select
 
-from portal import desk, notify, retention, staff_auth
-from portal.applications import APPLICANTS, CONTACT_METHODS, CONVENIENT_TIMES, DISTRICTS, STATUSES
+from portal import desk, notify, retention, staff_auth, working_days
+from portal.applications import APPLICANTS, CONTACT_METHODS, CONVENIENT_TIMES, DISTRICTS, REACH_VIA, STATUSES
 from portal.audit import record
-from portal.clock import now_utc
+from portal.clock import now_utc, today_local
 from portal.extensions import db, limiter
 from portal.logs import security_event
-from portal.models import Application, AuditEvent
+from portal.models import Application, AuditEvent, StaffUser
 from portal.staff_auth import (
     account_key,
     check_code_step,
@@ -44,7 +44,7 @@ from portal.staff_auth import (
     require_staff,
     safe_next,
 )
-from portal.staff_forms import CodeForm, FilterForm, LoginForm, NoteForm, SetupForm, StatusForm
+from portal.staff_forms import AssignForm, CodeForm, FilterForm, LoginForm, NoteForm, SetupForm, StatusForm
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 log = logging.getLogger("portal.staff")
@@ -228,14 +228,14 @@ def form_expired(error):
 
 def _filters():
     form = FilterForm(formdata=request.args)
-    return form, form.chosen(form.status), form.chosen(form.help)
+    return form, form.chosen(form.status), form.chosen(form.help), form.chosen(form.kind)
 
 
 @bp.get("/", endpoint="desk")
 def desk_page():
-    form, status, help_code = _filters()
+    form, status, help_code, kind = _filters()
     page = db.paginate(
-        desk.desk_query(status, help_code),
+        desk.desk_query(status, help_code, kind),
         page=form.page_number(),
         per_page=current_app.config["STAFF_PAGE_SIZE"],
         error_out=False,
@@ -244,7 +244,9 @@ def desk_page():
     counts = dict(
         db.session.execute(select(Application.status, func.count()).group_by(Application.status)).all()
     )
-    filters = {"status": status, "help": help_code}
+    filters = {"status": status, "help": help_code, "kind": kind}
+    today, answer_days = today_local(), current_app.config["APPLY_ANSWER_WORKING_DAYS"]
+    calendar = working_days.calendar()
     return render_template(
         "staff/desk.html",
         form=form,
@@ -255,6 +257,11 @@ def desk_page():
         applicants=APPLICANTS,
         help_labels=desk.help_labels,
         label=desk.label,
+        waiting=lambda application: desk.waiting(application, today, answer_days, calendar),
+        contact_action=desk.contact_action,
+        contact_methods=CONTACT_METHODS,
+        reach_via=REACH_VIA,
+        districts=DISTRICTS,
     )
 
 
@@ -276,9 +283,12 @@ def _render_detail(application, note_form=None, status=200):
         .scalars()
         .all()
     )
+    assign_form = AssignForm(colleague=str(application.assigned_staff_id or ""))
+    assign_form.colleague.choices = _colleague_choices()
     return render_template(
         "staff/detail.html",
         application=application,
+        assign_form=assign_form,
         status_form=StatusForm(status=application.status),
         note_form=note_form or NoteForm(),
         history=history,
@@ -289,6 +299,8 @@ def _render_detail(application, note_form=None, status=200):
         contact_methods=CONTACT_METHODS,
         times=CONVENIENT_TIMES,
         districts=DISTRICTS,
+        reach_via=REACH_VIA,
+        consent_title=desk.consent_title,
     ), status
 
 
@@ -313,6 +325,26 @@ def change_status(application_id):
     return redirect(url_for("staff.detail", application_id=application.id), code=303)
 
 
+def _colleague_choices():
+    active = db.session.execute(select(StaffUser).filter_by(is_active=True).order_by(StaffUser.username))
+    return [("", _("Nobody yet"))] + [(str(user.id), user.username) for user in active.scalars()]
+
+
+@bp.post("/zayavki/<int:application_id>/assign")
+def assign(application_id):
+    application = _application_or_404(application_id)
+    form = AssignForm()
+    form.colleague.choices = _colleague_choices()
+    if form.validate_on_submit():
+        colleague = db.session.get(StaffUser, int(form.colleague.data)) if form.colleague.data else None
+        if desk.assign(application, colleague, g.staff):
+            flash(_("Saved: %(name)s handles it.", name=colleague.username) if colleague
+                  else _("Saved: nobody handles it yet."))
+    else:
+        flash(_("Choose a colleague from the list."))
+    return redirect(url_for("staff.detail", application_id=application.id), code=303)
+
+
 @bp.post("/zayavki/<int:application_id>/notes")
 def add_note(application_id):
     application = _application_or_404(application_id)
@@ -329,13 +361,14 @@ def add_note(application_id):
 
 @bp.get("/export.csv")
 def export():
-    _form, status, help_code = _filters()
-    applications = db.session.execute(desk.desk_query(status, help_code)).scalars().all()
+    _form, status, help_code, kind = _filters()
+    applications = db.session.execute(desk.desk_query(status, help_code, kind)).scalars().all()
     body = desk.export_csv(applications)
     record(
         g.staff,
         "export",
-        detail=f"rows={len(applications)}; status={status or 'any'}; help={help_code or 'any'}",
+        detail=f"rows={len(applications)}; status={status or 'any'}; help={help_code or 'any'}"
+        + (f"; kind={kind}" if kind else ""),
     )
     response = Response(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
     day = now_utc().strftime("%Y-%m-%d")

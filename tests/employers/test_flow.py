@@ -73,7 +73,7 @@ def test_signup_staff_confirm_then_public_filtered_and_searchable(app, client, s
 
     directory = Page(client.get("/rabotodateli")).check_invariants()
     assert card_ids_on(directory.html) == [card.id]
-    assert "Подтверждено центром: 27 ноября 2026" in directory.text()
+    assert "Подтверждено центром: 2 декабря 2026" in directory.text()
     for fact in (
         "Тракторозаводский",
         "Строительство",
@@ -115,8 +115,8 @@ def test_signup_staff_confirm_then_public_filtered_and_searchable(app, client, s
 def test_a_card_confirmed_seven_months_ago_is_not_public_and_is_flagged_to_staff(
     app, client, signed_in, today
 ):
-    card_id = add_card(app, name='ООО "Старая-Карточка"', confirmed_at=date(2026, 4, 27))
-    fresh_id = add_card(app, name='ООО "Свежая-Карточка"', confirmed_at=date(2026, 5, 27))  # exactly 6 months
+    card_id = add_card(app, name='ООО "Старая-Карточка"', confirmed_at=date(2026, 5, 2))
+    fresh_id = add_card(app, name='ООО "Свежая-Карточка"', confirmed_at=date(2026, 6, 2))  # exactly 6 months
     assert card_ids_on(client.get("/rabotodateli").get_data(as_text=True)) == [fresh_id]
     staff_list = Page(signed_in.get("/staff/rabotodateli")).check_invariants()
     stale_section = staff_list.soup.find("h2", string=lambda s: s and s.startswith("Подтверждение устарело"))
@@ -141,7 +141,7 @@ def test_a_confirmed_card_ages_out_of_the_list_and_the_search_after_six_months(a
     page_url = f"/staff/rabotodateli/{card_id}"
     staff_post(signed_in, f"{page_url}/confirm", page_url)
     assert f"/rabotodateli#employer-{card_id}" in search_links(client, "Тюльпан")
-    today.day = date(2027, 6, 28)  # seven months later, nobody touched the card
+    today.day = date(2027, 7, 3)  # seven months later, nobody touched the card
     assert card_ids_on(client.get("/rabotodateli").get_data(as_text=True)) == []
     assert f"/rabotodateli#employer-{card_id}" not in search_links(client, "Тюльпан")
 

@@ -1,5 +1,7 @@
 """«Информация устарела»: one anonymous tap, counted per card and day; no cookie; same origin only."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import inspect
 
@@ -129,11 +131,11 @@ def test_reports_show_up_for_staff_per_card_since_the_last_confirmation(app, cli
     other = staff_list.soup.find("a", string='ООО "Без-Жалоб"').find_parent("li")
     assert "устарела" not in other.get_text(" ")
     card_page = Page(signed_in.get(f"/staff/rabotodateli/{card_id}")).check_invariants().text()
-    assert "27.11.2026: 3" in card_page
+    assert "02.12.2026: 3" in card_page
     assert other_id != card_id
 
     # Re-confirming starts the count again. A day later the clerk signs in anew (the idle timeout is 30 min).
-    today.day = TODAY.replace(day=28)
+    today.day = TODAY + timedelta(days=1)
     clerk = app.test_client()
     assert sign_in(clerk, staff, today).status_code == 303
     page_url = f"/staff/rabotodateli/{card_id}"
