@@ -84,7 +84,7 @@ def test_plan_prints_on_a4_without_navigation_or_buttons(browser, live_server, s
     visit = PageVisit(context, live_server, MUST_SHOW_URL)
     try:
         visit.page.emulate_media(media="print")
-        hidden = visit.page.evaluate("""() => ['.site-header', '.site-footer', '.help', '.plan-actions',
+        hidden = visit.page.evaluate("""() => ['.site-header', '.site-footer nav', '.plan-actions',
             '.back-link', '.your-answers dd a'].map(s => document.querySelector(s)).filter(Boolean)
             .map(el => getComputedStyle(el).display)""")
         assert hidden and set(hidden) == {"none"}

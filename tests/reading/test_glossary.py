@@ -139,6 +139,10 @@ def content_with_glossary(tmp_path):
 GUIDE_WITH_UII_IN_A_HEADING = """---
 title: Куда идти
 summary: Адрес инспекции.
+short:
+  - Узнайте адрес инспекции.
+  - Придите туда с паспортом.
+  - Спросите, что делать дальше.
 section: posobie
 order: 5
 updated: 2026-11-12
