@@ -93,6 +93,11 @@ class BotProtectedForm(FlaskForm):
 
 # ---------------------------------------------------------------- counting stored requests
 
+def _prefix():
+    """The app's RATELIMIT_KEY_PREFIX, so that two sites (or two test runs) on one Redis never share counts."""
+    return str(current_app.config.get("RATELIMIT_KEY_PREFIX") or "portal")
+
+
 @dataclass(frozen=True)
 class Throttle:
     """Limits of one form, each a config key holding a rate such as «5 per hour»."""
@@ -117,22 +122,22 @@ class Throttle:
         """(allowed, seconds to wait). Over the global count every client gets the surge limit instead."""
         if not self._enabled():
             return True, 0
-        items, strategy, client = self._items(), limiter.limiter, anonymous_client_key()
-        surge = not strategy.test(items["global"], self.kind, "all-clients")
+        items, strategy, client, prefix = self._items(), limiter.limiter, anonymous_client_key(), _prefix()
+        surge = not strategy.test(items["global"], prefix, self.kind, "all-clients")
         role = "surge" if surge else ("referral" if referral and "referral" in items else "client")
-        if strategy.test(items[role], self.kind, client):
+        if strategy.test(items[role], prefix, self.kind, client):
             return True, 0
-        reset, _remaining = strategy.get_window_stats(items[role], self.kind, client)
+        reset, _remaining = strategy.get_window_stats(items[role], prefix, self.kind, client)
         return False, max(1, int(reset - time.time()))  # the limits library keeps its windows in real time
 
     def count_stored(self):
         """One stored request: it counts against this client's limits and the global one."""
         if not self._enabled():
             return
-        items, strategy, client = self._items(), limiter.limiter, anonymous_client_key()
+        items, strategy, client, prefix = self._items(), limiter.limiter, anonymous_client_key(), _prefix()
         for role, item in items.items():
-            strategy.hit(item, self.kind, "all-clients" if role == "global" else client)
-        if not strategy.test(items["global"], self.kind, "all-clients"):
+            strategy.hit(item, prefix, self.kind, "all-clients" if role == "global" else client)
+        if not strategy.test(items["global"], prefix, self.kind, "all-clients"):
             security_event("form_surge", form=self.kind)
 
 

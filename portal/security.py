@@ -45,13 +45,15 @@ def security_headers(debug):
 def init_app(app):
     fixed = [(name.lower(), name, value) for name, value in security_headers(app.debug).items()]
 
-    @app.before_request
     def no_file_uploads():
         # No form of this site takes a file. A multipart file part in a text field would reach the field's
         # cleaning as a FileStorage object (review F-9): refuse the request before any view sees it.
         if request.method == "POST" and request.mimetype == "multipart/form-data" and request.files:
             security_event("file_part_refused", endpoint=request.endpoint)
             abort(400)
+
+    # First of all before-request hooks, ahead of the CSRF check, which would read the file part as a field.
+    app.before_request_funcs.setdefault(None, []).insert(0, no_file_uploads)
 
     @app.after_request
     def add_security_headers(response):

@@ -27,6 +27,7 @@ def make_app(tmp_path, **overrides):
         "SITE_URL": "http://localhost",
         "APPLY_MIN_FILL_SECONDS": 0,  # tests post at machine speed; the bot test sets it back
         "SEARCH_STATS_FLUSH_SECONDS": 0,  # counts written at once; tests/test_page_cache.py checks batching
+        "SEARCH_RATE_LIMIT": "100000 per minute",  # tests/search/test_rate_limit.py sets its own
     }
     config.update(overrides)
     app = create_app(config)

@@ -177,7 +177,7 @@ def test_batched_search_counts_are_written_together_later_and_none_is_lost(tmp_p
 
 
 def test_staff_figures_include_this_workers_counts_not_yet_written(tmp_path):
-    app = make_app(tmp_path, SEARCH_STATS_FLUSH_SECONDS=3600, PAGE_CACHE_ENABLED=False)
+    app = make_app(tmp_path, SEARCH_STATS_FLUSH_SECONDS=3600, PAGE_CACHE_ENABLED=False, SEARCH_STATS_MIN_COUNT=1)
     client = app.test_client()
     for _ in range(3):
         client.get("/search", query_string={"q": "ночлег"})

@@ -86,7 +86,12 @@ def places_by_need(district=None, need=None):
 
 
 def places_of_kind(kind):
-    return public_places(kinds=[kind])
+    """The public places of a kind; none when the database cannot answer (an error page must still render)."""
+    try:
+        return public_places(kinds=[kind])
+    except Exception:  # a missing or locked database: the page says «no place entered yet»
+        db.session.rollback()
+        return []
 
 
 def kind_label(kind):

@@ -106,7 +106,8 @@ def search_allowed(app, environ):
         if app.config.get("RATELIMIT_ENABLED", True):
             item = parse(str(app.config["SEARCH_RATE_LIMIT"]))
             client = client_key_for(environ.get("REMOTE_ADDR"), app.config["SECRET_KEY"])
-            allowed = limiter.limiter.hit(item, "search", client)
+            allowed = limiter.limiter.hit(item, str(app.config.get("RATELIMIT_KEY_PREFIX") or "portal"), "search",
+                                          client)
             if not allowed:
                 security_event("rate_limited", endpoint="search.results")
     environ[SEARCH_CHECKED] = allowed
