@@ -37,6 +37,12 @@ def anonymous_client_key():
     return client_key_for(request.remote_addr, current_app.config["SECRET_KEY"])
 
 
+def limit_key_prefix(config):
+    """The app's RATELIMIT_KEY_PREFIX, so that two sites (or two test runs) on one Redis never share counts.
+    For the counters kept by hand beside Flask-Limiter's own (stored requests, /search before the cache)."""
+    return str(config.get("RATELIMIT_KEY_PREFIX") or "portal")
+
+
 limiter = Limiter(key_func=anonymous_client_key)
 
 

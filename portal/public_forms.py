@@ -25,7 +25,7 @@ from wtforms import HiddenField, StringField
 
 from portal.clock import epoch_seconds
 from portal.database import StorageUnavailable
-from portal.extensions import anonymous_client_key, limiter
+from portal.extensions import anonymous_client_key, limit_key_prefix, limiter
 from portal.logs import security_event
 
 log = logging.getLogger("portal.forms")
@@ -93,11 +93,6 @@ class BotProtectedForm(FlaskForm):
 
 # ---------------------------------------------------------------- counting stored requests
 
-def _prefix():
-    """The app's RATELIMIT_KEY_PREFIX, so that two sites (or two test runs) on one Redis never share counts."""
-    return str(current_app.config.get("RATELIMIT_KEY_PREFIX") or "portal")
-
-
 @dataclass(frozen=True)
 class Throttle:
     """Limits of one form, each a config key holding a rate such as «5 per hour»."""
@@ -122,7 +117,7 @@ class Throttle:
         """(allowed, seconds to wait). Over the global count every client gets the surge limit instead."""
         if not self._enabled():
             return True, 0
-        items, strategy, client, prefix = self._items(), limiter.limiter, anonymous_client_key(), _prefix()
+        items, strategy, client, prefix = self._counters()
         surge = not strategy.test(items["global"], prefix, self.kind, "all-clients")
         role = "surge" if surge else ("referral" if referral and "referral" in items else "client")
         if strategy.test(items[role], prefix, self.kind, client):
@@ -130,11 +125,15 @@ class Throttle:
         reset, _remaining = strategy.get_window_stats(items[role], prefix, self.kind, client)
         return False, max(1, int(reset - time.time()))  # the limits library keeps its windows in real time
 
+    def _counters(self):
+        """This form's limits, the limiter's storage, this client's key and the app's key prefix."""
+        return self._items(), limiter.limiter, anonymous_client_key(), limit_key_prefix(current_app.config)
+
     def count_stored(self):
         """One stored request: it counts against this client's limits and the global one."""
         if not self._enabled():
             return
-        items, strategy, client, prefix = self._items(), limiter.limiter, anonymous_client_key(), _prefix()
+        items, strategy, client, prefix = self._counters()
         for role, item in items.items():
             strategy.hit(item, prefix, self.kind, "all-clients" if role == "global" else client)
         if not strategy.test(items["global"], prefix, self.kind, "all-clients"):

@@ -7,10 +7,12 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal.applications import DISTRICTS
 from portal.audit import record
 from portal.clock import now_local, today_local
+from portal.database import StorageUnavailable
 from portal.extensions import db
 from portal.places import hours
 from portal.places.models import WEEKDAY_COLUMNS, Place
@@ -89,7 +91,7 @@ def places_of_kind(kind):
     """The public places of a kind; none when the database cannot answer (an error page must still render)."""
     try:
         return public_places(kinds=[kind])
-    except Exception:  # a missing or locked database: the page says «no place entered yet»
+    except (SQLAlchemyError, StorageUnavailable):  # a missing or locked database: «no place entered yet»
         db.session.rollback()
         return []
 

@@ -10,7 +10,7 @@ from limits import parse
 from portal import search_index, search_stats
 from portal.content import get_library
 from portal.employers import search_hits as employer_cards
-from portal.extensions import client_key_for, limiter
+from portal.extensions import client_key_for, limit_key_prefix, limiter
 from portal.i18n import current_lang, localized_route
 from portal.logs import security_event
 from portal.page_cache import cache_response
@@ -106,8 +106,7 @@ def search_allowed(app, environ):
         if app.config.get("RATELIMIT_ENABLED", True):
             item = parse(str(app.config["SEARCH_RATE_LIMIT"]))
             client = client_key_for(environ.get("REMOTE_ADDR"), app.config["SECRET_KEY"])
-            allowed = limiter.limiter.hit(item, str(app.config.get("RATELIMIT_KEY_PREFIX") or "portal"), "search",
-                                          client)
+            allowed = limiter.limiter.hit(item, limit_key_prefix(app.config), "search", client)
             if not allowed:
                 security_event("rate_limited", endpoint="search.results")
     environ[SEARCH_CHECKED] = allowed
