@@ -41,3 +41,15 @@ def test_db_upgrade_command_creates_a_working_database(tmp_path, command):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert "application" in db.inspect(db.engine).get_table_names()
+
+
+def test_running_the_migrations_leaves_the_security_log_working(tmp_path):
+    # Alembic's fileConfig disables every logger it does not name unless told not to: after an in-process
+    # `flask db upgrade` the security events went nowhere for the rest of the process.
+    import logging
+    app = _fresh_app(tmp_path, f"sqlite:///{tmp_path / 'log.sqlite3'}")
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    assert not logging.getLogger("portal.security").disabled
+    assert not logging.getLogger("portal").disabled

@@ -10,7 +10,9 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Keep the portal.* loggers alive: fileConfig disables every logger it does not name by default, which
+# silenced security events for the rest of the process after an in-process `flask db upgrade`.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
