@@ -1,6 +1,7 @@
 """Flask extensions as module globals, bound to the app in `init_app`."""
 import hashlib
 import hmac
+import threading
 
 from flask import current_app, request
 from flask_babel import Babel
@@ -52,3 +53,20 @@ def init_app(app):
     migrate.init_app(app, db, directory=str(app.config["MIGRATIONS_DIR"]), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    _serialise_memory_expiry(limiter.limiter.storage)
+
+
+def _serialise_memory_expiry(storage):
+    """limits' MemoryStorage restarts its expiry timer without a lock: two threads counting at once can both
+    call `start()` on the same new Timer, and the second raises «threads can only be started once» — a 500 on
+    /search under a threaded server (found by tests/search/test_degraded.py). One lock around the restart."""
+    schedule = getattr(storage, "_MemoryStorage__schedule_expiry", None)
+    if schedule is None or getattr(storage, "_portal_serialised", False):
+        return
+    lock = threading.Lock()
+
+    def schedule_under_a_lock():
+        with lock:
+            schedule()
+    storage._MemoryStorage__schedule_expiry = schedule_under_a_lock
+    storage._portal_serialised = True

@@ -48,7 +48,10 @@ def names_a_person(text):
     """Whether a word of the query is most likely a first name, surname or patronymic («канарейкин пётр»):
     such a query, with «освободился» beside it, is exactly what the statistics must never keep (review F-8)."""
     morph = morph_analyzer()
-    return any(NAME_TAGS & morph.parse(word)[0].tag.grammemes for word in WORD_RE.findall(text.casefold()))
+    try:
+        return any(NAME_TAGS & morph.parse(word)[0].tag.grammemes for word in WORD_RE.findall(text.casefold()))
+    except ValueError:  # pymorphy3 asks unicodedata.name() for a letter that has none (Tangut «𗀀»): keep nothing
+        return True
 
 
 def storable(text):

@@ -227,3 +227,9 @@ def test_a_search_at_three_in_the_night_in_chelyabinsk_counts_on_the_chelyabinsk
     with app.app_context():
         days = db.session.execute(sa.select(SearchQueryDay.day).where(SearchQueryDay.query == "ночлег")).scalars()
         assert list(days) == [date(2026, 12, 2)]
+
+
+def test_a_letter_without_a_unicode_name_is_not_stored_and_does_not_fail():
+    # pymorphy3 calls unicodedata.name(), which raises ValueError for some letters (found by hypothesis)
+    assert search_stats.storable("𗀀") is False
+    assert search_stats.storable("пособие") is True
