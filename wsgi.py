@@ -2,7 +2,7 @@
 import sys
 
 from portal import ConfigError, create_app
-from portal.content import ContentError
+from portal.guides.content import ContentError
 
 try:
     app = create_app()

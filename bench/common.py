@@ -71,7 +71,7 @@ def production_env(workdir, port, **overrides):
 PREPARE = """
 from portal import create_app
 from portal.extensions import db
-from portal import search_index
+from portal.search import index as search_index
 app = create_app()
 with app.app_context():
     db.create_all()

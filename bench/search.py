@@ -4,7 +4,7 @@ Corpora: the real guides, then generated Russian corpora of 1,000 and 10,000 doc
 the guides' own text (fixed seed), so word frequencies and phrases look like the real thing. Query kinds:
 single words, several words, quoted phrases, one-edit typos (fuzzy) and words typed in the Latin layout.
 
-Whoosh is measured through `portal.search_index.search_page`: everything a visitor's search costs
+Whoosh is measured through `portal.search.index.search_page`: everything a visitor's search costs
 (synonyms, typo handling, layout repair, "did you mean", top 10 with snippets), uncached. FTS5 gets the
 same queries on a PyStemmer-stemmed, ё-folded, stop-filtered column with bm25 ranking and top 10 titles;
 its "fuzzy" is emulated with one-edit variants of the stem found in the vocabulary, its layout repair by
@@ -30,8 +30,8 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 
 import Stemmer  # noqa: E402
 
-from portal import search_index as si  # noqa: E402
-from portal.content import load_library  # noqa: E402
+from portal.guides.content import load_library  # noqa: E402
+from portal.search import index as si  # noqa: E402
 
 SEED = 20261126
 KINDS = ("single", "multi", "phrase", "fuzzy", "layout")

@@ -1,56 +1,27 @@
-"""`flask content check` and `flask translate extract|update|compile`: thin commands over plain functions."""
+"""Shared commands: `flask translate extract|update|compile`, `flask demo load|clear` and the registries
+through which areas add their sample data and their rules-file checks (`flask content check` is the guides')."""
 import subprocess
 import sys
 from pathlib import Path
 
-import click
-from flask import current_app
+from flask import current_app, has_app_context
 from flask.cli import AppGroup
 
-from portal.content import ContentError, glossary_warnings, lint_library, load_library, readability_label
-
-content_cli = AppGroup("content", help="Check the guides.")
 translate_cli = AppGroup("translate", help="Interface translations (wraps pybabel).")
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 PROJECT = Path(__file__).resolve().parent.parent
 
 
-def check_content(content_dir, config, echo=print):
-    """Validate and lint every guide; print a per-guide report; return True when everything passes."""
-    try:
-        library = load_library(content_dir)
-    except ContentError as error:
-        echo("Ошибки в материалах:")
-        for problem in error.problems:
-            echo(f"  ✗ {problem}")
-        return False
-    reports = lint_library(library, config)
-    echo(f"{'материал':<46} {'предл.':>6} {'ср.':>5} {'макс.':>5} {'удобочит.':>10}")
-    for report in reports:
-        mark = "✓" if report.passed else "✗"
-        name = report.key + ("" if report.lang == "ru" else f" [{report.lang}]")
-        echo(f"{mark} {name:<44} {report.sentences:>6} {report.avg_sentence:>5} {report.longest:>5} "
-             f"{report.score:>6} {readability_label(report.score)}")
-        for problem in report.problems:
-            echo(f"    ✗ {problem}")
-    for warning in glossary_warnings(library):  # a warning, not a failure: the page still works
-        echo(f"  ⚠ {warning}")
-    failed = [r for r in reports if not r.passed]
-    echo(f"Материалов: {len(library.guides)} (+ переводов: {len(library.translations)}); "
-         f"не прошли проверку языка: {len(failed)}.")
-    from portal.plan import check_rules
-    return check_rules(content_dir, library.guides, echo) and not failed
+def register_content_check(app, check):
+    """Let an area add its rules file to `flask content check`: `check(content_dir, guide_keys, echo)` prints
+    its problems or a summary and returns True when the file is valid."""
+    app.extensions.setdefault("content_checks", []).append(check)
 
 
-@content_cli.command("check")
-@click.option("--content-dir", type=click.Path(file_okay=False), default=None,
-              help="Check another content folder (default: the site's own).")
-def content_check_command(content_dir):
-    """Validate front matter and links, and lint plain language; exit 1 on any problem."""
-    folder = content_dir or current_app.config["CONTENT_DIR"]
-    if not check_content(folder, current_app.config, echo=click.echo):
-        sys.exit(1)
+def content_checks():
+    """The checks the areas registered; none outside an app (a bare guide check)."""
+    return list(current_app.extensions.get("content_checks", ())) if has_app_context() else []
 
 
 def _pybabel(*args):
@@ -99,5 +70,4 @@ def run_demo_sets(app, action):
 
 
 def init_app(app):
-    app.cli.add_command(content_cli)
     app.cli.add_command(translate_cli)

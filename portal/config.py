@@ -1,5 +1,12 @@
-"""Configuration defaults; each is overridable by a `PORTAL_<NAME>` environment variable."""
+"""Configuration defaults; each is overridable by a `PORTAL_<NAME>` environment variable.
+
+`load(app, test_config)` reads them, then the environment, then the test values, and refuses to start in
+production with an unsafe or incomplete configuration (`ConfigError`). Only UPPERCASE names are settings.
+"""
+import secrets
+import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -24,7 +31,7 @@ DATABASE_URL = ""
 SQLITE_BUSY_TIMEOUT = 5.0  # seconds a write waits for another writer before the person is told to retry
 SEARCH_INDEX_DIR = str(PROJECT_DIR / "search_index")
 
-# Search (portal/search_index.py, docs/search.md).
+# Search (portal/search/index.py, docs/search.md).
 SEARCH_BUILD_ON_START = True  # build the index at start-up when missing, corrupt or older than the content
 SEARCH_BUILD_LOCK_TIMEOUT = 120  # seconds a starting worker waits while another one builds the index
 SEARCH_KEEP_BUILDS = 1  # previous index builds kept next to the published one, for rollback
@@ -38,7 +45,7 @@ SEARCH_SUGGEST_LIMIT = 6  # autocomplete entries
 # Shown when a search is empty or finds nothing: the guides people need most.
 SEARCH_POPULAR_GUIDES = ["kuda-idti/pervye-30-dney", "posobie/kto-poluchaet", "posobie/kak-vstat-na-uchet",
                          "rabota/gde-iskat", "dokumenty/vosstanovit-pasport", "sudimost/zakrytye-professii"]
-SEARCH_STATS_ENABLED = True  # anonymous count per normalised query per day (portal/search_stats.py)
+SEARCH_STATS_ENABLED = True  # anonymous count per normalised query per day (portal/search/stats.py)
 SEARCH_STATS_MIN_COUNT = 3  # staff see a query only once it was searched on this many different days
 SEARCH_STATS_KEEP_DAYS = 90  # statistics older than this are deleted
 # Counts are added up in each worker and written together at most this many seconds later (or once this
@@ -81,7 +88,7 @@ APPLY_ANSWER_WORKING_DAYS = 2
 # Public holidays and moved days off, with their sources (portal/working_days.py).
 HOLIDAYS_FILE = str(PACKAGE_DIR / "content" / "holidays.yaml")
 
-# The staff desk (portal/staff_auth.py, docs/staff.md).
+# The staff desk (portal/staff/auth.py, docs/staff.md).
 STAFF_IDLE_MINUTES = 30  # a staff session ends after this long without a request (ASVS 4 3.3.2)
 STAFF_ABSOLUTE_HOURS = 12  # and this long after sign-in, however active
 STAFF_CODE_MINUTES = 5  # time to type the app code after the password step
@@ -93,7 +100,7 @@ STAFF_ACCOUNT_RATE_LIMIT = "3 per minute; 6 per 15 minutes; 10 per hour"
 STAFF_TOTP_ISSUER = "CZN Chelyabinsk"  # the name shown in the authenticator app (ASCII: some apps garble UTF-8)
 STAFF_PAGE_SIZE = 25  # requests per desk page
 
-# Optional e-mail notice «new request N» (portal/notify.py): off while SMTP_HOST is empty.
+# Optional e-mail notice «new request N» (portal/apply/notify.py): off while SMTP_HOST is empty.
 SMTP_HOST = ""
 SMTP_PORT = 587
 SMTP_STARTTLS = True
@@ -104,7 +111,7 @@ SMTP_TO = ""  # one address or several separated by commas
 SMTP_TIMEOUT = 5  # seconds
 SMTP_IN_BACKGROUND = True  # send from a thread: a slow mail server never delays the person's confirmation
 
-# Anonymous feedback, sharing, the leaflet and the staff dashboard (portal/feedback.py, docs/feedback.md).
+# Anonymous feedback, sharing, the leaflet and the staff dashboard (portal/feedback/widgets.py, docs/feedback.md).
 FEEDBACK_RATE_LIMIT = "30 per hour"  # per anonymous client and widget endpoint
 FEEDBACK_COMMENT_MAX = 500  # characters of a «Нет» comment, after masking
 FEEDBACK_COMMENT_WINDOW = 3600  # seconds after «Нет» during which a comment can be added to that answer
@@ -116,7 +123,7 @@ DASHBOARD_DEFAULT_DAYS = 30
 DASHBOARD_MAX_DAYS = 731  # two years; longer periods are refused
 DASHBOARD_MIN_CELL = 5  # counts of people's requests below this are shown as «<5» (security item 31)
 
-# Friendly employers (/rabotodateli, portal/employers.py, docs/employers.md).
+# Friendly employers (/rabotodateli, portal/employers/cards.py, docs/employers.md).
 EMPLOYER_CONFIRMATION_MONTHS = 6  # a card not re-confirmed by the centre for this long leaves the public list
 EMPLOYER_CONTACT_RETENTION_DAYS = 30  # days after a card is hidden until its representative's contacts go
 EMPLOYER_SIGNUP_RATE_LIMIT = "5 per hour"  # sign-up posts per anonymous client
@@ -168,3 +175,63 @@ COMPRESS_MIMETYPES = ["text/html", "text/css", "text/xml", "application/xml", "a
                       "text/plain", "image/svg+xml", "application/javascript"]
 COMPRESS_ALGORITHM = ["br", "gzip"]
 COMPRESS_MIN_SIZE = 500  # bytes; smaller bodies grow when compressed
+
+
+class ConfigError(RuntimeError):
+    """The app refuses to start with this configuration."""
+
+
+def load(app, test_config=None):
+    """Defaults, then PORTAL_* environment variables, then `test_config`; then the production checks."""
+    app.config.from_object(sys.modules[__name__])
+    app.config.from_prefixed_env("PORTAL")
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _configure_secret_key(app)
+    _configure_production(app)
+
+
+def is_production(app):
+    return str(app.config.get("ENV", "development")).lower() == "production"
+
+
+def _configure_secret_key(app):
+    """Development gets a key generated once into the instance folder; production must bring its own."""
+    key = app.config.get("SECRET_KEY")
+    if key:
+        if is_production(app) and (len(str(key)) < app.config["SECRET_KEY_MIN_LENGTH"]
+                                   or "change" in str(key).lower() or "example" in str(key).lower()):
+            raise ConfigError("PORTAL_SECRET_KEY is too short or an example value: give 32+ random characters")
+        return
+    if is_production(app):
+        raise ConfigError("PORTAL_SECRET_KEY is required in production (32+ random characters)")
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _configure_production(app):
+    if is_production(app):
+        app.config["DEBUG"] = False
+        app.debug = False
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+        app.config["PREFERRED_URL_SCHEME"] = "https"
+        if not app.config.get("TRUSTED_HOSTS"):
+            app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["SITE_URL"]).hostname, "localhost", "127.0.0.1"]
+        missing = [k for k in ("OPERATOR_NAME", "OPERATOR_ADDRESS", "OPERATOR_EMAIL", "OPERATOR_PHONE")
+                   if not str(app.config.get(k) or "").strip()]
+        if missing:
+            raise ConfigError("The consent names the operator: set " + ", ".join(f"PORTAL_{k}" for k in missing))
+        # Every page's help box, the leaflet and the printed plan tell people how to reach the centre, and
+        # half of them come in person: a public site without the centre's phone and address is a dead end.
+        missing = [k for k in ("CENTRE_PHONE", "CENTRE_ADDRESS") if not str(app.config.get(k) or "").strip()]
+        if missing:
+            raise ConfigError("Pages tell people how to reach the centre: set "
+                              + ", ".join(f"PORTAL_{k}" for k in missing))
+        if int(app.config.get("WORKERS", 1)) > 1 and str(app.config["RATELIMIT_STORAGE_URI"]).startswith("memory"):
+            raise ConfigError("PORTAL_WORKERS > 1 needs shared rate-limit storage: set PORTAL_RATELIMIT_STORAGE_URI "
+                              "to redis://…")

@@ -3,14 +3,14 @@
 Each text is generated from configuration and from its form's own field list, so the list of data in a
 consent can never drift from what the form asks. Each stored record keeps the SHA-256 of the exact text it
 was given with. One builder serves both consents: the application form's (`kind="application"`) and the
-employer sign-up's (`kind="employer"`, portal/employers.py).
+employer sign-up's (`kind="employer"`, portal/employers/cards.py).
 """
 import hashlib
 from dataclasses import dataclass
 
 from flask import current_app
 
-# What the form asks, in the words the consent uses (kept next to the form fields in portal/forms.py).
+# What the form asks, in the words the consent uses (kept next to the form fields in portal/apply/forms.py).
 CONSENT_DATA_ITEMS = {
     "applicant": "кто подаёт заявку (для себя, для близкого, сотрудник ГУФСИН)",
     "name": "имя или как к вам обращаться",
@@ -22,7 +22,7 @@ CONSENT_DATA_ITEMS = {
     "district": "район Челябинска",
     "comment": "комментарий, если вы его написали",
 }
-# The employer sign-up form's fields (portal/employers.py, EmployerSignupForm), in the same words.
+# The employer sign-up form's fields (portal/employers/cards.py, EmployerSignupForm), in the same words.
 EMPLOYER_DATA_ITEMS = {
     "company": "название организации или ИП",
     "inn": "ИНН",
@@ -40,7 +40,7 @@ EMPLOYER_DATA_ITEMS = {
     "how_to_apply": "как откликнуться",
     "apply_contact": "контакт для отклика, если вы его указали",
 }
-# The officer's referral form's fields (portal/forms.py, ReferralForm), in the same words.
+# The officer's referral form's fields (portal/apply/forms.py, ReferralForm), in the same words.
 REFERRAL_DATA_ITEMS = {
     "person_name": "имя человека",
     "release_date": "ожидаемая дата освобождения",

@@ -167,7 +167,7 @@ class LoyaltyAnswer(db.Model):
 
 class Employer(db.Model):
     """A card of the public directory /rabotodateli. Public only while confirmed by the centre within
-    EMPLOYER_CONFIRMATION_MONTHS (portal/employers.py); nothing in it is about a person."""
+    EMPLOYER_CONFIRMATION_MONTHS (portal/employers/cards.py); nothing in it is about a person."""
 
     __tablename__ = "employer"
 

@@ -10,8 +10,10 @@ Its promise: a success page is shown only for a row that is stored, and an hones
   global count the form is never closed: every client is slowed to the surge limit instead. The counters live in
   Flask-Limiter's storage (Redis with several workers).
 - `submit()`: the POST path both forms share, in the order that keeps those promises.
+- `choices`, `CheckboxListField`, `NAME_RE`: the field helpers every form of the site uses.
 """
 import logging
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -21,14 +23,26 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
 from limits import parse
-from wtforms import HiddenField, StringField
+from wtforms import HiddenField, SelectChoice, SelectMultipleField, StringField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.clock import epoch_seconds
 from portal.database import StorageUnavailable
 from portal.extensions import anonymous_client_key, limit_key_prefix, limiter
 from portal.logs import security_event
 
-log = logging.getLogger("portal.forms")
+log = logging.getLogger("portal.public_forms")
+
+NAME_RE = re.compile(r"^[^\W\d_]+(?:[ .'’-]+[^\W\d_]+)*\.?$")
+
+
+def choices(mapping):
+    return [SelectChoice(value, label) for value, label in mapping.items()]
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 # ---------------------------------------------------------------- the fill-time check

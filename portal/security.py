@@ -92,3 +92,14 @@ def guard_hosts(app):
         return inner(environ, start_response)
 
     app.wsgi_app = trusted_hosts_only
+
+
+def apply_proxy_fix(app):
+    """Behind nginx, take the client address from X-Forwarded-For (PORTAL_PROXY_FIX_X_FOR proxies deep).
+
+    Without it every visitor shares nginx's address, so per-client rate limits would count the whole city
+    as one client. gunicorn already trusts X-Forwarded-Proto from 127.0.0.1 (its `forwarded_allow_ips`)."""
+    hops = int(app.config.get("PROXY_FIX_X_FOR") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=0, x_host=0, x_port=0, x_prefix=0)

@@ -1,10 +1,8 @@
-"""Template globals shared by every page."""
+"""Template globals shared by every page; areas add their own (the guides: `canonical_url`, `content_sections`)."""
 from flask import current_app
 from flask_babel import format_date
 
-from portal.content import get_library
 from portal.text import is_plain_email
-from portal.views.guides import canonical_url
 
 
 def has_endpoint(name):
@@ -37,8 +35,6 @@ def init_app(app):
     app.jinja_env.tests["plain_email"] = is_plain_email
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.globals.update(
-        canonical_url=canonical_url,
         has_endpoint=has_endpoint,
         field_attrs=field_attrs,
-        content_sections=lambda: get_library().ordered_sections(),
     )

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from portal import create_app
-from portal.content import (
+from portal.guides.content import (
     ContentError,
     lint_guide,
     load_library,
@@ -181,7 +181,7 @@ def test_readability_is_higher_for_short_words_and_sentences():
 
 
 def test_shipped_guides_pass_the_whole_content_check():
-    from portal.cli import check_content
+    from portal.guides.cli import check_content
     lines = []
     assert check_content(ROOT / "portal" / "content", {**LINT}, echo=lines.append), "\n".join(lines)
     assert len(load_library(ROOT / "portal" / "content").guides) >= 26
@@ -203,3 +203,17 @@ def test_content_check_command_passes_on_shipped_guides(runner):
     result = runner.invoke(args=["content", "check"])
     assert result.exit_code == 0, result.output
     assert "не прошли проверку языка: 0" in result.output
+    # the areas' rules files are checked too: the plan's and the conviction check's
+    assert "«Мой план»: вопросов" in result.output
+    assert "«Судимость и работа»: видов статей" in result.output
+
+
+def test_content_check_command_fails_on_a_broken_conviction_rules_file(runner, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "portal" / "content", content)
+    rules = content / "conviction.yaml"
+    rules.write_text(rules.read_text(encoding="utf-8").replace("\nbans:", "\nbans_typo:", 1), encoding="utf-8")
+    result = runner.invoke(args=["content", "check", "--content-dir", str(content)])
+    assert result.exit_code == 1
+    assert "Ошибки в правилах проверки судимости" in result.output
+    assert "bans_typo" in result.output

@@ -1,4 +1,4 @@
-"""The conviction rules (portal/conviction.py + content/conviction.yaml): expungement dates under УК РФ ст. 86
+"""The conviction rules (portal/conviction/rules.py + content/conviction.yaml): expungement dates under УК РФ ст. 86
 and ст. 95 with additional punishments, replacements and suspended sentences, the bans of ТК РФ and federal
 laws, leap days, the 3 August 2013 change, and the validation of the rules file.
 
@@ -16,8 +16,7 @@ import pytest
 import yaml
 
 from portal import create_app
-from portal.content import ContentError
-from portal.conviction import (
+from portal.conviction.rules import (
     MILDER,
     NO,
     PRISON,
@@ -38,6 +37,7 @@ from portal.conviction import (
     parse_date,
     summary,
 )
+from portal.guides.content import ContentError
 from tests.conftest import ROOT
 
 RULES_FILE = ROOT / "portal" / "content" / "conviction.yaml"

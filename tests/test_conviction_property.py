@@ -1,6 +1,6 @@
 """Property: for any valid answers, no day the conviction check shows is earlier than the law allows.
 
-The oracle below is written from the text of the Criminal Code, independently of portal/conviction.py: the
+The oracle below is written from the text of the Criminal Code, independently of portal/conviction/rules.py: the
 period runs from the latest of the ends the person entered (the main punishment — release, the end of a
 replacement, the day served, the verdict plus the probation period — and the additional punishment;
 ст. 86 ч. 4, ст. 73 ч. 3), and lasts at least the shortest period ст. 86 ч. 3 or ст. 95 could mean for
@@ -14,7 +14,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.conviction import (
+from portal.conviction.rules import (
     CATEGORY_IDS,
     MILDER,
     NO,

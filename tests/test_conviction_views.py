@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.conviction import FIELDS
+from portal.conviction.rules import FIELDS
 from tests.conftest import Page
 
 START = "/proverka-sudimosti"
@@ -317,7 +317,7 @@ def test_answers_and_query_strings_never_reach_any_log(app, client, caplog):
     logged = caplog.text + "".join(str(r.args) for r in caplog.records)
     for secret in (canary, "narkotiki", "2020-03-15", "vid=", "shag=", "?"):
         assert secret not in logged, secret
-    assert not [r for r in caplog.records if r.name in (app.logger.name, "portal.conviction", "portal.views")]
+    assert not [r for r in caplog.records if r.name in (app.logger.name, "portal.conviction.rules", "portal.views")]
 
 
 def test_english_interface_shows_the_russian_rules_marked_as_russian(page):
@@ -334,7 +334,7 @@ def test_sudimost_section_links_to_the_check_and_other_sections_do_not(page):
 
 
 def test_the_obligations_guide_is_linked_once_the_library_has_it(app, page):
-    from portal.content import get_library
+    from portal.guides.content import get_library
     with app.app_context():
         library = get_library()
         rules = app.extensions["conviction_rules"]

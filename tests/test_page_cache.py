@@ -3,10 +3,11 @@ import pytest
 from flask import make_response
 from sqlalchemy import func, select
 
-from portal import page_cache, search_stats
+from portal import page_cache
 from portal.extensions import db
 from portal.page_cache import cache_response, encoding_key
-from portal.search_stats import SearchQueryDay
+from portal.search import stats as search_stats
+from portal.search.stats import SearchQueryDay
 from tests.conftest import make_app
 
 GUIDE = "/posobie/kto-poluchaet"

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 import pytest
 from flask_babel import force_locale, ngettext
 
-from portal.content import load_library
+from portal.guides.content import load_library
 from tests.conftest import ROOT, Page
 
 LIBRARY = load_library(ROOT / "portal" / "content")

@@ -35,7 +35,7 @@ def _template_helpers():
 
 def _check_guide_kinds(app):
     """A guide naming a kind of place that does not exist fails at start-up, naming the file."""
-    from portal.content import ContentError
+    from portal.guides.content import ContentError
     from portal.places.directory import KINDS
 
     library = app.extensions.get("content")

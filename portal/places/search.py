@@ -1,5 +1,5 @@
 """The places directory in the site search: the directory page itself and every public place, as
-documents of section "place" (registered with portal/search_index.py, which never imports this area)."""
+documents of section "place" (registered with portal/search/index.py, which never imports this area)."""
 import hashlib
 import json
 import logging
@@ -84,7 +84,7 @@ def resolve(keys):
 
 def rebuild_index(app):
     """Rebuild the index after a change of places; a failure never undoes the change."""
-    from portal import search_index
+    from portal.search import index as search_index
     try:
         return search_index.rebuild(app, force=False)
     except Exception as error:  # rebuilt at the next change, `flask search build` or restart
@@ -93,5 +93,5 @@ def rebuild_index(app):
 
 
 def init_app(app):
-    from portal import search_index
+    from portal.search import index as search_index
     search_index.register_source(app, SECTION, documents, resolve)

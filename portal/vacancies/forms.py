@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 
-from portal.forms import choices
-from portal.search_index import sanitize_query
+from portal.public_forms import choices
+from portal.search.index import sanitize_query
 from portal.vacancies.search import Query
 
 SORTS = {"new": _l("Newest first"), "pay": _l("Highest pay first")}

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from portal.clock import local_date
 from portal.extensions import db
 from portal.i18n import localized_route
-from portal.staff_auth import require_staff
+from portal.staff.auth import require_staff
 from portal.vacancies import classify, search, store
 from portal.vacancies.classify import CONVICTION_FILE
 from portal.vacancies.forms import SORTS, VacancyFilterForm, link_args

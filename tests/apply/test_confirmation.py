@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pytest
 
 from portal import config
-from portal.confirmation import contact_due_date, masked_contact
+from portal.apply.confirmation import contact_due_date, masked_contact
 from portal.working_days import load_calendar
 from tests.apply.helpers import send_form
 from tests.conftest import make_app

@@ -4,11 +4,11 @@ from datetime import date, timedelta
 
 import pytest
 
+from portal.apply.forms import ReferralForm
 from portal.consent import REFERRAL_DATA_ITEMS
 from portal.extensions import db
-from portal.forms import ReferralForm
 from portal.models import Application
-from portal.retention import PERSONAL_COLUMNS
+from portal.staff.retention import PERSONAL_COLUMNS
 from tests.apply.helpers import error_messages, hidden_fields
 
 RELEASE = (date.today() + timedelta(days=40)).strftime("%d.%m.%Y")

@@ -2,8 +2,8 @@
 scroll, no other host, filters and the report button without JavaScript, screenshots."""
 import pytest
 
-from portal import employers
-from portal.employer_demo import DEMO_CARDS
+from portal.employers import cards as employers
+from portal.employers.demo import DEMO_CARDS
 from portal.extensions import db
 from portal.models import Employer
 from tests.browser.helpers import PageVisit

@@ -2,7 +2,7 @@
 
 import secrets
 
-from portal.employer_demo import DEMO_CARDS
+from portal.employers.demo import DEMO_CARDS
 from tests.conftest import Page, make_app
 from tests.employers.conftest import add_card, card_ids_on, cards
 
@@ -84,7 +84,7 @@ def test_demo_cards_are_found_by_the_site_search_and_leave_it_on_clear(app, runn
 
 
 def test_the_demo_set_names_no_employer_from_the_job_fairs():
-    from portal.employers import INVITE_FIRST
+    from portal.employers.cards import INVITE_FIRST
 
     names = " ".join(card["name"] for card in DEMO_CARDS).lower()
     for name, _source in INVITE_FIRST:

@@ -155,8 +155,7 @@ def test_hidden_cards_are_not_public_and_leave_the_search(app, client, signed_in
     assert card_ids_on(client.get("/rabotodateli").get_data(as_text=True)) == []
     assert f"/rabotodateli#employer-{card_id}" not in search_links(client, "Тюльпан")
     with app.app_context():
-        from portal import search_index
-
+        from portal.search import index as search_index
         documents, _hash = search_index.index_inputs(app)
     assert not [d for d in documents if d["section"] == "employer"]  # the index itself no longer holds it
     [event] = audit(app, "employer_hidden")
@@ -222,16 +221,14 @@ def test_a_staff_edit_with_errors_is_shown_again_with_messages_and_nothing_chang
 @pytest.mark.parametrize("status", ["pending", "hidden"])
 def test_unconfirmed_cards_are_not_indexed_for_search(app, status, today):
     add_card(app, status=status, confirmed_at=TODAY if status == "hidden" else None)
-    from portal import search_index
-
+    from portal.search import index as search_index
     documents, content_hash = search_index.index_inputs(app)
     assert [d for d in documents if d["section"] == "employer"] == []
     assert not any(part.startswith("employer") for part in [d["section"] for d in documents])
 
 
 def test_the_index_hash_changes_when_a_public_card_changes(app, today):
-    from portal import search_index
-
+    from portal.search import index as search_index
     before = search_index.index_inputs(app)[1]
     card_id = add_card(app)
     with_card = search_index.index_inputs(app)[1]

@@ -4,9 +4,9 @@ import random
 
 import pytest
 
-from portal.employers import inn_is_valid, normalise_inn
+from portal.employers.cards import inn_is_valid, normalise_inn
 
-# Written out again here, independently of portal/employers.py, so that a wrong weight there fails.
+# Written out again here, independently of portal/employers/cards.py, so that a wrong weight there fails.
 W10 = [2, 4, 10, 3, 5, 9, 4, 6, 8]
 W11 = [7, 2, 4, 10, 3, 5, 9, 4, 6, 8]
 W12 = [3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]

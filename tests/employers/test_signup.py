@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from portal.consent import EMPLOYER_DATA_ITEMS, consent_text
-from portal.employer_forms import EmployerSignupForm
+from portal.employers.forms import EmployerSignupForm
 from tests.conftest import make_app
 from tests.employers.conftest import (
     VALID_SIGNUP,

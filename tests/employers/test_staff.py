@@ -4,8 +4,8 @@ import csv
 import io
 from datetime import timedelta
 
-from portal import employers
 from portal.clock import now_utc
+from portal.employers import cards as employers
 from portal.extensions import db
 from portal.models import AuditEvent, Employer, EmployerSignup
 from tests.conftest import Page, make_app

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 from portal.clock import today_local
 from portal.extensions import db
-from portal.search_stats import SearchQueryDay
+from portal.search.stats import SearchQueryDay
 from tests.feedback.conftest import GUIDE, SAME_ORIGIN
 from tests.staff.conftest import add_application
 

@@ -4,8 +4,8 @@ import io
 
 import pytest
 
-from portal import feedback
-from portal.feedback import chart_bars, csv_bytes, csv_cell, nps, suppress
+from portal.feedback import widgets as feedback
+from portal.feedback.widgets import chart_bars, csv_bytes, csv_cell, nps, suppress
 
 
 @pytest.mark.parametrize(("scores", "total", "promoters", "passives", "detractors", "score"), [

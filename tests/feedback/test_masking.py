@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.feedback import EMAIL_MASK, HANDLE_MASK, LINK_MASK, PHONE_MASK, mask_personal_data
+from portal.feedback.widgets import EMAIL_MASK, HANDLE_MASK, LINK_MASK, PHONE_MASK, mask_personal_data
 
 # Words around the contact never contain digits or «@», so any digit left over would be the phone's.
 WORDS = st.text(alphabet="абвгдеёжзийклмнопрстуфхцчшщъыьэюя АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЭЮЯ,.!?:;—-«»()\n",

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from sqlalchemy import inspect, select
 
 from portal.extensions import csrf, db
-from portal.feedback import PHONE_MASK, SHARE_TARGETS
+from portal.feedback.views import CSRF_EXEMPT_VIEWS
+from portal.feedback.widgets import PHONE_MASK, SHARE_TARGETS
 from portal.models import LoyaltyAnswer, PageFeedback, ShareCount
-from portal.views.feedback import CSRF_EXEMPT_VIEWS
 from tests.conftest import ROOT, Page, make_app
 from tests.feedback.conftest import GUIDE, JSON, SAME_ORIGIN
 
@@ -298,10 +298,10 @@ def test_an_origin_equal_to_this_site_is_accepted_when_sec_fetch_site_is_missing
 
 def test_the_widgets_are_the_only_csrf_exempt_views(app):
     # «Информация устарела» on the employer cards is the other cookieless, same-origin-only post.
-    from portal.views.employers import CSRF_EXEMPT_VIEWS as EMPLOYER_EXEMPT
+    from portal.employers.views import CSRF_EXEMPT_VIEWS as EMPLOYER_EXEMPT
 
-    assert csrf._exempt_views == {f"portal.views.feedback.{name}" for name in CSRF_EXEMPT_VIEWS} | {
-        f"portal.views.employers.{name}" for name in EMPLOYER_EXEMPT}
+    assert csrf._exempt_views == {f"portal.feedback.views.{name}" for name in CSRF_EXEMPT_VIEWS} | {
+        f"portal.employers.views.{name}" for name in EMPLOYER_EXEMPT}
     assert csrf._exempt_blueprints == set()
     exempt_endpoints = {rule.endpoint for rule in app.url_map.iter_rules()
                         if rule.endpoint.startswith("feedback.") and "POST" in rule.methods}

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from portal.applications import HELP_KINDS
-from portal.content import BUREAUCRATIC_RES, ContentError, load_library, sentences, words
-from portal.plan import (
+from portal.apply.applications import HELP_KINDS
+from portal.guides.content import BUREAUCRATIC_RES, ContentError, load_library, sentences, words
+from portal.plan.rules import (
     RULES_FILE,
     benefit_check,
     build_plan,
@@ -440,21 +440,22 @@ def test_a_content_folder_without_rules_has_no_plan_pages(fixture_app):
     assert fixture_app.test_client().get("/plan", follow_redirects=True).status_code == 404
 
 
-def test_content_check_reports_the_rules_file(tmp_path):
-    from portal.cli import check_content
-    lines = []
-    config = {"CONTENT_MAX_AVG_SENTENCE_WORDS": 15, "CONTENT_MAX_SENTENCE_WORDS": 30,
-              "CONTENT_MIN_READABILITY": 50}
-    assert check_content(CONTENT, config, echo=lines.append)
-    assert any("«Мой план»" in line and "8100" in line for line in lines)
-    content = tmp_path / "content"
-    shutil.copytree(CONTENT, content)
-    data = copy.deepcopy(RAW)
-    _step(data, "cv").update(guide="rabota/net")
-    _write(content, data)
-    lines.clear()
-    assert not check_content(content, config, echo=lines.append)
-    assert any("поле «guide»" in line for line in lines)
+def test_content_check_reports_the_rules_file(app, tmp_path):
+    from portal.guides.cli import check_content
+    with app.app_context():  # the plan registers its check with the app
+        lines = []
+        config = {"CONTENT_MAX_AVG_SENTENCE_WORDS": 15, "CONTENT_MAX_SENTENCE_WORDS": 30,
+                  "CONTENT_MIN_READABILITY": 50}
+        assert check_content(CONTENT, config, echo=lines.append)
+        assert any("«Мой план»" in line and "8100" in line for line in lines)
+        content = tmp_path / "content"
+        shutil.copytree(CONTENT, content)
+        data = copy.deepcopy(RAW)
+        _step(data, "cv").update(guide="rabota/net")
+        _write(content, data)
+        lines.clear()
+        assert not check_content(content, config, echo=lines.append)
+        assert any("поле «guide»" in line for line in lines)
 
 
 def test_rules_file_lives_in_the_content_folder():

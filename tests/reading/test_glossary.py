@@ -5,8 +5,15 @@ import shutil
 import pytest
 import yaml
 
-from portal.content import ContentError, glossary_warnings, load_library
-from portal.glossary import GlossaryError, build_matcher, explain_terms, load_glossary, parse_glossary, phrase_forms
+from portal.guides.content import ContentError, glossary_warnings, load_library
+from portal.guides.glossary import (
+    GlossaryError,
+    build_matcher,
+    explain_terms,
+    load_glossary,
+    parse_glossary,
+    phrase_forms,
+)
 from tests.conftest import FIXTURE_CONTENT, ROOT
 
 TERMS = [
@@ -165,7 +172,7 @@ def test_content_check_fails_on_a_glossary_link_to_a_missing_guide(content_with_
 
 
 def test_content_check_warns_about_an_abbreviation_only_in_a_heading(content_with_glossary):
-    from portal.cli import check_content
+    from portal.guides.cli import check_content
     folder = content_with_glossary([{**TERMS[0], "guide": "posobie/kto-poluchaet"}], GUIDE_WITH_UII_IN_A_HEADING)
     library = load_library(folder)
     assert glossary_warnings(library) == [

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from portal.content import get_library
+from portal.guides.content import get_library
 
 GUIDE = "/dokumenty/vosstanovit-pasport"
 GUIDE_WITH_TERMS = "/sotrudnikam/podgotovka-k-osvobozhdeniyu"  # пробация, постпенитенциарная, УИИ in full

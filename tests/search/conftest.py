@@ -4,7 +4,7 @@ Tests that break, delete or rebuild an index use the shared `app` fixture instea
 """
 import pytest
 
-from portal import search_index
+from portal.search import index as search_index
 from tests.conftest import make_app, page_getter
 
 

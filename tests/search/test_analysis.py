@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal import create_app, search_index
-from portal.search_index import (
+from portal import create_app
+from portal.search import index as search_index
+from portal.search.index import (
     SynonymsError,
     damerau,
     fix_layout,
@@ -57,7 +58,7 @@ def test_indexing_keeps_every_lemma_of_an_ambiguous_word_but_a_query_takes_the_l
 def test_the_schema_pickles_with_analyzers_referenced_by_module_path():
     # Whoosh stores the schema in the index: analyzers must be importable, never defined in __main__.
     data = pickle.dumps(search_index.make_schema())
-    assert b"portal.search_index" in data and b"__main__" not in data
+    assert b"portal.search.index" in data and b"__main__" not in data
     restored = pickle.loads(data)  # noqa: S301 (our own bytes)
     assert [t.text for t in restored["body"].analyzer("справок")] == ["справка"]
 

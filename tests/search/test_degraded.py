@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from portal import search_index
-from portal.search_index import POINTER, current_version, rebuild
+from portal.search import index as search_index
+from portal.search.index import POINTER, current_version, rebuild
 from tests.conftest import make_app
 from tests.search.helpers import page_text, result_keys
 

@@ -14,8 +14,8 @@ from whoosh import index, query, writing
 from whoosh.analysis import StemFilter
 from whoosh.qparser import QueryParser
 
-from portal import search_index
-from portal.search_index import POINTER, current_version, index_status, make_schema, read_meta, rebuild
+from portal.search import index as search_index
+from portal.search.index import POINTER, current_version, index_status, make_schema, read_meta, rebuild
 from tests.conftest import ROOT, make_app
 
 
@@ -267,4 +267,4 @@ def test_the_app_never_calls_refresh_on_a_searcher():
 def test_only_search_index_imports_whoosh():
     importers = [p.relative_to(ROOT).as_posix() for p in (ROOT / "portal").rglob("*.py")
                  if re.search(r"^\s*(from|import) whoosh", p.read_text(encoding="utf-8"), re.M)]
-    assert importers == ["portal/search_index.py"]
+    assert importers == ["portal/search/index.py"]

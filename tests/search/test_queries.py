@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import query as wq
 
-from portal import search_index
-from portal.search_index import LEMMA_FIELDS, make_parser, sanitize_query
+from portal.search import index as search_index
+from portal.search.index import LEMMA_FIELDS, make_parser, sanitize_query
 
 EXPENSIVE = (wq.Wildcard, wq.Prefix, wq.TermRange, wq.NumericRange, wq.Every, wq.Regex)
 

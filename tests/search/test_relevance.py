@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from portal import search_index
+from portal.search import index as search_index
 from tests.search.helpers import page_text, result_keys
 
 QUERIES = yaml.safe_load((Path(__file__).resolve().parents[1] / "search_queries.yaml").read_text("utf-8"))

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from portal import search_stats
 from portal.clock import today_local
 from portal.extensions import db
-from portal.search_stats import SearchQueryDay
+from portal.search import stats as search_stats
+from portal.search.stats import SearchQueryDay
 from tests.conftest import ROOT
 
 CANARY = "канарейка-запрос"

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from portal import config
-from portal.service_figures import Timing, percentile, response_figures, spread, suppress_small
+from portal.staff.figures import Timing, percentile, response_figures, spread, suppress_small
 from portal.working_days import load_calendar
 
 CALENDAR = load_calendar(config.HOLIDAYS_FILE)

@@ -11,10 +11,10 @@ import pyotp
 import pytest
 from bs4 import BeautifulSoup
 
-from portal import staff_auth
-from portal.applications import new_reference
+from portal.apply.applications import new_reference
 from portal.extensions import db
 from portal.models import Application, StaffUser
+from portal.staff import auth as staff_auth
 
 PASSWORD = "лодка тихо плывёт по Миассу 🚣 в семь утра"
 CANARY = {

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from portal.desk import csv_cell
 from portal.extensions import db
 from portal.models import Application, ApplicationNote, AuditEvent
+from portal.staff.desk import csv_cell
 from tests.conftest import Page
 from tests.staff.conftest import CANARY, add_application, csrf_token
 
@@ -164,7 +164,7 @@ def test_closing_stamps_closed_at_and_reopening_clears_it(app, signed_in, clock)
 def test_moving_between_closed_statuses_keeps_the_first_closing_time(app, staff):
     from types import SimpleNamespace
 
-    from portal.desk import change_status
+    from portal.staff.desk import change_status
 
     application_id = add_application(app)
     anna = SimpleNamespace(username=staff.username, id=staff.id)

@@ -6,9 +6,9 @@ import re
 from argon2 import PasswordHasher, extract_parameters
 from sqlalchemy import select
 
-from portal import staff_auth
 from portal.extensions import db
 from portal.models import AuditEvent, StaffSession, StaffUser
+from portal.staff import auth as staff_auth
 from tests.conftest import make_app
 from tests.staff.conftest import (
     PASSWORD,

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from portal import notify
+from portal.apply import notify
 from tests.staff.conftest import CANARY
 
 APPLICATION = SimpleNamespace(
@@ -63,7 +63,7 @@ def test_a_closed_mail_port_is_logged_without_personal_data_and_not_raised(app, 
         SMTP_STARTTLS=False,
         SMTP_IN_BACKGROUND=False,
     )
-    with caplog.at_level(logging.INFO, logger="portal.notify"):
+    with caplog.at_level(logging.INFO, logger="portal.apply.notify"):
         assert notify.notify_new_application(app, APPLICATION) is False
     assert "not sent: ConnectionRefusedError" in caplog.text
     for value in CANARY.values():

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal import staff_auth
-from portal.staff_auth import hash_password, password_problems
+from portal.staff import auth as staff_auth
+from portal.staff.auth import hash_password, password_problems
 
 PASSPHRASE_64 = "Мы идём 🚶 по Кировке в семь утра, берём кофе ☕ и пирожок с мясом"
 

@@ -28,7 +28,7 @@ def test_the_referral_page_shows_the_officer(app, signed_in):
 
 
 def test_each_channel_gets_its_own_action():
-    from portal.desk import contact_action
+    from portal.staff.desk import contact_action
 
     assert contact_action("phone", "+79123456789") == ("tel:+79123456789", "+79123456789")
     assert contact_action("whatsapp", "+79123456789")[0] == "https://wa.me/79123456789"

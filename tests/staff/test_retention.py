@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Application, ApplicationNote, AuditEvent
-from portal.retention import PERSONAL_COLUMNS, purge_closed_applications
+from portal.staff.retention import PERSONAL_COLUMNS, purge_closed_applications
 from tests.staff.conftest import CANARY, add_application
 
 

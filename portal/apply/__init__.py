@@ -1,0 +1,16 @@
+"""The application form /zayavka and the officers' referral form: the one path to a person.
+
+- applications.py: the choices, cleaning and storing a request, idempotently, with its number
+- forms.py: the two forms, every field checked with a plain message
+- confirmation.py: the page that exists only for a stored request
+- notify.py: the new-request notice to the centre
+- views.py, referral.py: the pages
+"""
+
+
+def init_app(app):
+    from portal.apply import notify, referral, views
+
+    views.init_app(app)
+    referral.init_app(app)
+    notify.init_app(app)
