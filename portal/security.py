@@ -1,5 +1,7 @@
 """Security headers for every response, from one place (the CSP is a dict serialised once); no file uploads
 anywhere; trusted hosts only."""
+from urllib.parse import urlsplit
+
 from flask import abort, request
 
 from portal.logs import security_event
@@ -103,3 +105,19 @@ def apply_proxy_fix(app):
     if hops > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=0, x_host=0, x_port=0, x_prefix=0)
+
+
+def same_origin(headers, host_url, site_url):
+    """Whether a POST comes from this site's own pages: Sec-Fetch-Site first, else an exact Origin match."""
+    fetch_site = headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site == "same-origin"
+    origin = headers.get("Origin")
+    if not origin:
+        return False
+    allowed = set()
+    for url in (host_url, site_url):
+        parts = urlsplit(url or "")
+        if parts.scheme and parts.netloc:
+            allowed.add(f"{parts.scheme}://{parts.netloc}".lower())
+    return origin.rstrip("/").lower() in allowed

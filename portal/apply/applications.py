@@ -5,7 +5,7 @@ import secrets
 from flask_babel import lazy_gettext as _l
 
 from portal.database import StorageUnavailable, storage_guard
-from portal.text import clean_text
+from portal.text import DISTRICTS, clean_text, normalise_phone  # noqa: F401  (the choices and the phone rule are shared)
 
 APPLICANTS = {
     "self": _l("For myself"),
@@ -35,17 +35,6 @@ HELP_KINDS = {
     "housing": _l("Housing"),
     "other": _l("Something else"),
 }
-# The districts of Chelyabinsk, so that the centre can suggest the office and jobs near home.
-DISTRICTS = {
-    "kalininsky": "Калининский",
-    "kurchatovsky": "Курчатовский",
-    "leninsky": "Ленинский",
-    "metallurgichesky": "Металлургический",
-    "sovetsky": "Советский",
-    "traktorozavodsky": "Тракторозаводский",
-    "tsentralny": "Центральный",
-    "outside": _l("Outside Chelyabinsk"),
-}
 # Referrals by a prison-service officer (/zayavka/napravlenie). Only institutions named in the sourced facts
 # (/work/shared/facts/facts-ru.md, sections 3 and 5: ИК-8 and ИК-18 of ГУФСИН по Челябинской области,
 # СИЗО-1 in Chelyabinsk); any other is written as short free text.
@@ -69,8 +58,6 @@ CLOSED_STATUSES = {"done", "unreachable"}
 
 # An unambiguous alphabet for reference numbers read out over the phone (no 0/O, 1/I/L).
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-PHONE_DIGITS_RE = re.compile(r"\d")
-PHONE_ALLOWED_RE = re.compile(r"^[\d\s()+\-.]+$")
 HANDLE_RE = re.compile(r"^@?[A-Za-z0-9_.]{3,64}$")
 
 
@@ -80,22 +67,7 @@ def new_reference():
     return f"{code[:3]}-{code[3:]}"
 
 
-def normalise_phone(value):
-    """Russian mobile or landline in any common spelling -> '+7XXXXXXXXXX', or None if it is not one."""
-    if not value or not PHONE_ALLOWED_RE.match(value.strip()):
-        return None
-    if value.count("+") > 1 or ("+" in value and not value.strip().startswith("+")):
-        return None
-    digits = "".join(PHONE_DIGITS_RE.findall(value))
-    if len(digits) == 11 and digits[0] in "78":
-        digits = digits[1:]
-    elif len(digits) != 10:
-        return None
-    if value.strip().startswith("+") and not value.strip().startswith("+7"):
-        return None
-    if digits[0] not in "3489":  # Russian geographic (3, 4, 8) and mobile (9) numbers
-        return None
-    return "+7" + digits
+
 
 
 def normalise_contact(method, value):

@@ -30,12 +30,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from portal.apply.applications import DISTRICTS, clean_text, normalise_phone, storage_guard
 from portal.audit import record
 from portal.clock import now_utc, today_local
+from portal.database import storage_guard
 from portal.extensions import db
 from portal.models import Employer, EmployerReport, EmployerSignup
-from portal.text import is_plain_email
+from portal.text import DISTRICTS, clean_text, is_plain_email, normalise_phone
 
 log = logging.getLogger("portal.employers.cards")
 

@@ -8,7 +8,6 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from portal.apply.applications import DISTRICTS, clean_text, normalise_phone
 from portal.employers.cards import (
     HOW_TO_APPLY,
     INDUSTRIES,
@@ -20,6 +19,7 @@ from portal.employers.cards import (
     normalise_inn,
 )
 from portal.public_forms import NAME_RE, BotProtectedForm, CheckboxListField, choices
+from portal.text import DISTRICTS, clean_text, normalise_phone
 
 
 def _text(field, name, required_message=None):

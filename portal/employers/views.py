@@ -24,20 +24,20 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
-from portal.apply.applications import DISTRICTS
 from portal.audit import record
 from portal.clock import now_utc
 from portal.consent import consent_paragraphs, consent_version
 from portal.employers import cards as employers
 from portal.employers.forms import DirectoryFilterForm, EmployerCardForm, EmployerSignupForm
 from portal.errors import register_form_recovery
+from portal.exports import csv_text
 from portal.extensions import csrf, db, limiter
-from portal.feedback.views import same_origin
 from portal.i18n import localized_route
 from portal.models import AuditEvent, Employer
 from portal.public_forms import Throttle, submit
+from portal.security import same_origin
 from portal.staff.auth import require_staff
-from portal.staff.desk import csv_text
+from portal.text import DISTRICTS
 
 bp = Blueprint("employers", __name__)
 staff_bp = Blueprint("employers_staff", __name__, url_prefix="/staff/rabotodateli")

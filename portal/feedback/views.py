@@ -4,7 +4,6 @@ The widgets are cookieless, so they carry no CSRF token: they accept only same-o
 (`Sec-Fetch-Site: same-origin`, else an `Origin` equal to this site), and are listed in CSRF_EXEMPT_VIEWS.
 Every answer works as a plain form post with a redirect; feedback.js only answers in place.
 """
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,6 +13,7 @@ from portal.extensions import csrf, limiter
 from portal.feedback import widgets as feedback
 from portal.guides.content import get_library
 from portal.i18n import current_lang, localized_route
+from portal.security import same_origin
 
 bp = Blueprint("feedback", __name__)
 
@@ -33,20 +33,7 @@ def _widget_limit():
     return current_app.config["FEEDBACK_RATE_LIMIT"]
 
 
-def same_origin(headers, host_url, site_url):
-    """Whether a POST comes from this site's own pages: Sec-Fetch-Site first, else an exact Origin match."""
-    fetch_site = headers.get("Sec-Fetch-Site")
-    if fetch_site is not None:
-        return fetch_site == "same-origin"
-    origin = headers.get("Origin")
-    if not origin:
-        return False
-    allowed = set()
-    for url in (host_url, site_url):
-        parts = urlsplit(url or "")
-        if parts.scheme and parts.netloc:
-            allowed.add(f"{parts.scheme}://{parts.netloc}".lower())
-    return origin.rstrip("/").lower() in allowed
+
 
 
 @bp.before_request

@@ -5,7 +5,6 @@ Nothing here knows who a visitor is. A row holds a page, an answer, text with co
 day: no IP, cookie, user agent, identifier or time of day (docs/feedback.md). Views stay thin over these
 functions; only this module writes the three anonymous tables.
 """
-import csv
 import hashlib
 import io
 import re
@@ -25,6 +24,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from portal.clock import local_date, local_day_bounds, today_local
 from portal.database import storage_guard
+from portal.exports import csv_bytes, csv_cell  # noqa: F401  (the figures export; tests read the policy here)
 from portal.extensions import db
 from portal.guides.content import get_library
 from portal.i18n import EXTRA_LANGS
@@ -440,27 +440,6 @@ def chart_bars(items, suppressed=False):
         bars.append({"label": label if len(label) <= 26 else label[:25] + "…", "width": width,
                      "display": f"<{minimum}" if hidden else str(value)})
     return bars
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER_RE = re.compile(r"^-?\d+(?:[.,]\d+)?$")
-
-
-def csv_cell(value):
-    """A CSV cell that a spreadsheet will not run as a formula (security item 19); numbers stay numbers."""
-    text = str(value)
-    if text.startswith(_FORMULA_START) and not _NUMBER_RE.match(text):
-        return "'" + text
-    return text
-
-
-def csv_bytes(rows):
-    """UTF-8 with a BOM and «;» between cells: what Russian Excel opens correctly with a double click."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([csv_cell(cell) for cell in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def default_period(days=None):

@@ -9,13 +9,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from portal.apply.applications import DISTRICTS
 from portal.audit import record
 from portal.clock import now_local, today_local
 from portal.database import StorageUnavailable
 from portal.extensions import db
 from portal.places import hours
 from portal.places.models import WEEKDAY_COLUMNS, Place
+from portal.text import DISTRICTS
 
 KINDS = {
     "centre": _l("Employment centre office"),
@@ -295,7 +295,7 @@ def clean_values(raw):
 
     The same checks serve the staff form and `flask places import`, so a file can hold nothing the desk
     would refuse."""
-    from portal.apply.applications import clean_text
+    from portal.text import clean_text
 
     values, errors = {}, {}
     for column in ("name", "address", "directions", "phones", "hours_note", "what_to_bring", "serves", "note"):

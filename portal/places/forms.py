@@ -3,10 +3,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 
-from portal.apply.applications import DISTRICTS
 from portal.places.directory import FIELD_LABELS, KINDS, clean_values
 from portal.places.models import WEEKDAY_COLUMNS
 from portal.public_forms import choices
+from portal.text import DISTRICTS
 
 HOURS_HINT = _l("For example 9:00-18:00; with a lunch break 9:00-13:00, 14:00-18:00; «круглосуточно»; "
                 "empty for a day off.")

@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
-from portal.apply.applications import DISTRICTS
 from portal.clock import now_local
 from portal.extensions import db
 from portal.i18n import localized_route
@@ -16,6 +15,7 @@ from portal.places import directory
 from portal.places.forms import PlaceForm
 from portal.places.models import Place
 from portal.staff.auth import require_staff
+from portal.text import DISTRICTS
 
 bp = Blueprint("places", __name__)
 staff_bp = Blueprint("places_staff", __name__, url_prefix="/staff/mesta")

@@ -1,7 +1,5 @@
 """The staff desk's plain functions: the filtered list, status changes, notes and the CSV export."""
 
-import csv
-import io
 
 from flask_babel import force_locale, format_datetime
 from flask_babel import lazy_gettext as _l
@@ -20,6 +18,7 @@ from portal.apply.applications import (
 from portal.apply.confirmation import contact_due_date
 from portal.audit import record
 from portal.clock import local_date
+from portal.exports import csv_cell, csv_text  # noqa: F401  (the requests export uses the shared policy)
 from portal.extensions import db
 from portal.models import Application, ApplicationNote
 from portal.working_days import working_days_between
@@ -146,10 +145,7 @@ def add_note(application, text, staff, moment):
     return note
 
 
-def csv_cell(value):
-    """A value safe to open in a spreadsheet: text starting like a formula gets a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+
 
 
 def _local(moment):
@@ -174,16 +170,7 @@ EXPORT_HEADER = [
 ]
 
 
-def csv_text(header, rows):
-    """UTF-8 with a BOM (so Excel picks the right encoding for Cyrillic), «;»-separated, CRLF lines, every
-    cell formula-neutralised. Shared by the requests export and the employers export."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow([csv_cell(title) for title in header])
-    for row in rows:
-        writer.writerow([csv_cell(value) for value in row])
-    return buffer.getvalue()
+
 
 
 def export_csv(applications):

@@ -278,7 +278,7 @@ def test_csv_cell_table():
     assert [csv_cell(v) for v in ["=1", "+1", "-1", "@x", "\tx", "\rx", "a=1", "", None, 5]] == [
         "'=1",
         "'+1",
-        "'-1",
+        "-1",  # a plain number stays a number (portal/exports.py)
         "'@x",
         "'\tx",
         "'\rx",
