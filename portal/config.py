@@ -176,6 +176,19 @@ COMPRESS_MIMETYPES = ["text/html", "text/css", "text/xml", "application/xml", "a
 COMPRESS_ALGORITHM = ["br", "gzip"]
 COMPRESS_MIN_SIZE = 500  # bytes; smaller bodies grow when compressed
 
+# Vacancies from «Работа России» open data (portal/vacancies/sync.py, ../shared/vacancies-api.md).
+VACANCY_API_URL = "https://opendata.trudvsem.ru/api/v1"
+VACANCY_REGION = "7400000000000"  # Челябинская область (vacancies-api.md §1.6)
+VACANCY_SYNC_WORKERS = 4  # parallel requests; 8 measured safe by public clients
+VACANCY_SYNC_TIMEOUT = 60  # seconds per request; the API answers in 5–11 s
+VACANCY_SYNC_RETRIES = 3  # extra attempts per page
+VACANCY_SYNC_BACKOFF = 2.0  # seconds before the first retry, doubled each time
+# Word queries that reach records past the 10 000-record depth cap of the region query.
+VACANCY_SYNC_SHARDS = ["рабочий", "водитель", "продавец", "менеджер", "специалист", "инженер", "оператор", "мастер",
+                       "врач", "медицинская сестра", "учитель", "повар", "слесарь", "электрик", "уборщик", "бухгалтер",
+                       "кладовщик", "грузчик", "сварщик", "охранник", "машинист", "токарь", "монтажник",
+                       "воспитатель"]
+
 
 class ConfigError(RuntimeError):
     """The app refuses to start with this configuration."""

@@ -9,8 +9,7 @@
 
 
 def init_app(app):
-    from portal.apply import notify, referral, views
+    from portal.apply import referral, views
 
     views.init_app(app)
     referral.init_app(app)
-    notify.init_app(app)

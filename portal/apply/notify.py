@@ -19,17 +19,8 @@ from flask_babel import gettext as _
 
 log = logging.getLogger("portal.apply.notify")
 
-DEFAULTS = {
-    "SMTP_HOST": "",  # empty: no notices are sent
-    "SMTP_PORT": 587,
-    "SMTP_STARTTLS": True,  # upgrade the connection before logging in; the server must offer STARTTLS
-    "SMTP_USERNAME": "",
-    "SMTP_PASSWORD": "",
-    "SMTP_FROM": "",
-    "SMTP_TO": "",  # one address or several separated by commas
-    "SMTP_TIMEOUT": 5,  # seconds
-    "SMTP_IN_BACKGROUND": True,  # send after the response is on its way: a slow mail server never delays it
-}
+SMTP_SETTINGS = ("SMTP_HOST", "SMTP_PORT", "SMTP_STARTTLS", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_FROM",
+                 "SMTP_TO", "SMTP_TIMEOUT", "SMTP_IN_BACKGROUND")  # defaults in portal/config.py
 
 
 def desk_link(app, application_id):
@@ -99,7 +90,7 @@ def notify_new_application(app, application):
     Returns None when notices are off, the sending thread when sending in the background, else True/False.
     """
     try:
-        config = {key: app.config.get(key, default) for key, default in DEFAULTS.items()}
+        config = {key: app.config[key] for key in SMTP_SETTINGS}
         if not config["SMTP_HOST"]:
             return None
         subject, body = build_notice(app, application)
@@ -113,8 +104,3 @@ def notify_new_application(app, application):
         thread.start()
         return thread
     return send_notice(config, subject, body)
-
-
-def init_app(app):
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)

@@ -612,21 +612,7 @@ def list_command():
 
 # ---------------------------------------------------------------- wiring
 
-DEFAULTS = {
-    "STAFF_IDLE_MINUTES": 30,
-    "STAFF_ABSOLUTE_HOURS": 12,
-    "STAFF_CODE_MINUTES": 5,
-    "STAFF_SETUP_HOURS": 24,
-    "STAFF_LOGIN_RATE_LIMIT": "5 per minute",
-    "STAFF_ACCOUNT_RATE_LIMIT": "10 per hour",
-    "STAFF_TOTP_ISSUER": "CZN Chelyabinsk",
-    "STAFF_PAGE_SIZE": 25,
-}
-
-
 def init_app(app):
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
     app.cli.add_command(staff_cli)
     app.jinja_env.globals["current_staff"] = current_staff
 

@@ -85,5 +85,4 @@ def purge_command(days):
 
 
 def init_app(app):
-    app.config.setdefault("APPLICATION_RETENTION_DAYS", 30)
     app.cli.add_command(requests_cli)
