@@ -92,15 +92,15 @@ def normalise_contact(method, value):
     return None
 
 
-def store_application(form, consent_version, now=None):
+def store_application(*, key, applicant, help_codes, name, contact_method, contact_value, convenient_time,
+                      contact_from, district, comment, consent_version, now=None):
     """Store one request whole and return (application, created). A repeated idempotency key returns the
     request stored the first time. Raises StorageUnavailable when the database cannot take it."""
-    return store_once(form.idempotency(), consent_version, now, dict(
-        applicant=form.applicant.data, help_needed=",".join(form.help_needed.data),
-        name=form.name.data, contact_method=form.contact_method.data,
-        contact_value=normalise_contact(form.contact_method.data, form.contact_value.data) or None,
-        convenient_time=form.convenient_time.data or None, contact_from=form.contact_from_date(),
-        district=form.district.data or None, comment=form.comment.data or None))
+    return store_once(key, consent_version, now, dict(
+        applicant=applicant, help_needed=",".join(help_codes), name=name, contact_method=contact_method,
+        contact_value=normalise_contact(contact_method, contact_value) or None,
+        convenient_time=convenient_time or None, contact_from=contact_from, district=district or None,
+        comment=comment or None))
 
 
 def store_referral(*, key, person_name, release_date, institution, reach_via, reach_phone, help_codes,

@@ -115,6 +115,14 @@ class ApplicationForm(BotProtectedForm):
     def contact_from_date(self):
         return _parse_date(self.contact_from.data) if self.contact_from.data else None
 
+    def values(self):
+        """The request as plain values for `store_application`."""
+        return dict(
+            key=self.idempotency(), applicant=self.applicant.data, help_codes=list(self.help_needed.data),
+            name=self.name.data, contact_method=self.contact_method.data, contact_value=self.contact_value.data,
+            convenient_time=self.convenient_time.data, contact_from=self.contact_from_date(),
+            district=self.district.data, comment=self.comment.data)
+
 
 class ReferralForm(BotProtectedForm):
     """An officer of the prison service refers a person who is about to be released (/zayavka/napravlenie).

@@ -31,7 +31,7 @@ def _render_form(form, status=200, problem=None):
 
 
 def _store(form):
-    application, created = store_application(form, consent_version())
+    application, created = store_application(**form.values(), consent_version=consent_version())
     if created:
         log.info("application stored: id=%s", application.id)
         notify(application)
