@@ -10,6 +10,7 @@ from portal.extensions import db
 
 # ---------------------------------------------------------------- applications (issue 4)
 
+
 class Application(db.Model):
     """A request to be contacted. Personal columns are nulled by the retention purge; the rest stay as counts."""
 

@@ -71,6 +71,8 @@ def test_trusted_hosts_come_from_the_environment(tmp_path, monkeypatch):
     app = create_app(_config(tmp_path, ENV="production", SECRET_KEY=STRONG, **OPERATOR))
     assert app.config["TRUSTED_HOSTS"] == ["a.example.ru", "b.example.ru"]
     assert app.test_client().get("/healthz", headers={"Host": "c.example.ru"}).status_code == 400
+
+
 @pytest.mark.parametrize("missing", ["CENTRE_PHONE", "CENTRE_ADDRESS"])
 def test_production_refuses_to_start_without_the_centres_phone_and_address(tmp_path, missing):
     with pytest.raises(ConfigError, match=f"PORTAL_{missing}"):

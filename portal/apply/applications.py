@@ -5,7 +5,7 @@ import secrets
 from flask_babel import lazy_gettext as _l
 
 from portal.database import StorageUnavailable, storage_guard
-from portal.text import DISTRICTS, clean_text, normalise_phone  # noqa: F401  (the choices and the phone rule are shared)
+from portal.text import clean_text, normalise_phone
 
 APPLICANTS = {
     "self": _l("For myself"),
@@ -65,9 +65,6 @@ def new_reference():
     """A short reference like «К7F-3QX»: 6 characters, about 887 million possibilities."""
     code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
     return f"{code[:3]}-{code[3:]}"
-
-
-
 
 
 def normalise_contact(method, value):

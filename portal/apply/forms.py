@@ -16,16 +16,14 @@ from portal.apply.applications import (
     APPLICANTS,
     CONTACT_METHODS,
     CONVENIENT_TIMES,
-    DISTRICTS,
     HELP_KINDS,
     INSTITUTIONS,
     REACH_VIA,
-    clean_text,
     normalise_contact,
-    normalise_phone,
 )
 from portal.clock import today_local
 from portal.public_forms import NAME_RE, BotProtectedForm, CheckboxListField, choices
+from portal.text import DISTRICTS, clean_text, normalise_phone
 
 
 def _parse_date(value):

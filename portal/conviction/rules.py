@@ -329,6 +329,7 @@ def check_rules_file(content_dir, guide_keys, echo=print):
          f"запретов {len(rules.bans)}; правила от {rules.updated:%d.%m.%Y}.")
     return True
 
+
 def load_rules(path, today=None):
     """Read and validate conviction.yaml; raise ContentError listing every problem with its file and field."""
     path = Path(path)

@@ -33,9 +33,6 @@ def _widget_limit():
     return current_app.config["FEEDBACK_RATE_LIMIT"]
 
 
-
-
-
 @bp.before_request
 def only_same_origin_posts():
     if request.method == "POST":

@@ -24,7 +24,6 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from portal.clock import local_date, local_day_bounds, today_local
 from portal.database import storage_guard
-from portal.exports import csv_bytes, csv_cell  # noqa: F401  (the figures export; tests read the policy here)
 from portal.extensions import db
 from portal.guides.content import get_library
 from portal.i18n import EXTRA_LANGS
@@ -112,7 +111,6 @@ def loyalty_place(asked_on):
     if guide and guide.lstrip("/") in current_app.config["LOYALTY_GUIDES"]:
         return guide
     return None
-
 
 
 # ---------------------------------------------------------------- personal data in free text

@@ -32,6 +32,7 @@ def never_cache(response):
     response.headers["Cache-Control"] = "no-store"
     return response
 
+
 # flow -> (endpoint that asks, endpoint that answers, name shown above the question)
 FLOWS = {
     "plan": ("plan.questionnaire", "plan.result", _l("My plan")),

@@ -65,7 +65,6 @@ def normalise(text):
     return " ".join(words)[:MAX_QUERY_CHARS].strip()
 
 
-
 _last_purge = None
 
 

@@ -18,6 +18,8 @@ from portal.search import stats as search_stats
 bp = Blueprint("search", __name__)
 
 NO_STORE = "private, no-store"
+
+
 def _page_number():
     try:
         return max(1, min(int(request.args.get("page", "1")), search_index.MAX_PAGES))

@@ -80,7 +80,6 @@ MSG_CONTEXT = _l(
 MSG_USERNAME = _l("Do not use your username in the password.")
 
 
-
 def _token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 

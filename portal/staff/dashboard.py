@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from portal import working_days
 from portal.apply.applications import CONTACT_METHODS
 from portal.clock import today_local
+from portal.exports import csv_bytes
 from portal.feedback import widgets as feedback
 from portal.staff import figures as service_figures
 from portal.staff.auth import require_staff
@@ -71,7 +72,7 @@ def export():
     if errors:
         return index()
     figures = feedback.dashboard_figures(start, end)
-    body = feedback.csv_bytes(feedback.figures_csv_rows(figures))
+    body = csv_bytes(feedback.figures_csv_rows(figures))
     name = f"pokazateli-{start.isoformat()}-{end.isoformat()}.csv"
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -10,17 +10,16 @@ from portal.apply.applications import (
     CLOSED_STATUSES,
     CONTACT_METHODS,
     CONVENIENT_TIMES,
-    DISTRICTS,
     HELP_KINDS,
     STATUSES,
-    clean_text,
 )
 from portal.apply.confirmation import contact_due_date
 from portal.audit import record
 from portal.clock import local_date
-from portal.exports import csv_cell, csv_text  # noqa: F401  (the requests export uses the shared policy)
+from portal.exports import csv_text
 from portal.extensions import db
 from portal.models import Application, ApplicationNote
+from portal.text import DISTRICTS, clean_text
 from portal.working_days import working_days_between
 
 NOTE_MAX = 2000  # characters
@@ -145,9 +144,6 @@ def add_note(application, text, staff, moment):
     return note
 
 
-
-
-
 def _local(moment):
     return format_datetime(moment, "dd.MM.yyyy HH:mm") if moment else ""
 
@@ -168,9 +164,6 @@ EXPORT_HEADER = [
     _l("Closed"),
     _l("Personal data deleted"),
 ]
-
-
-
 
 
 def export_csv(applications):

@@ -33,7 +33,6 @@ PERSONAL_COLUMNS = (
 )
 
 
-
 def purge_closed_applications(days, actor="system"):
     """Erase personal data of requests closed more than `days` days ago; return how many were purged."""
     if days < 0:

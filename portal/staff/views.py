@@ -22,7 +22,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import func, select
 
 from portal import working_days
-from portal.apply.applications import APPLICANTS, CONTACT_METHODS, CONVENIENT_TIMES, DISTRICTS, REACH_VIA, STATUSES
+from portal.apply.applications import APPLICANTS, CONTACT_METHODS, CONVENIENT_TIMES, REACH_VIA, STATUSES
 from portal.audit import record
 from portal.clock import now_utc, today_local
 from portal.extensions import db, limiter
@@ -47,6 +47,7 @@ from portal.staff.auth import (
     safe_next,
 )
 from portal.staff.forms import AssignForm, CodeForm, FilterForm, LoginForm, NoteForm, SetupForm, StatusForm
+from portal.text import DISTRICTS
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 log = logging.getLogger("portal.staff")

@@ -7,6 +7,7 @@ portal/content/vacancy_rules.yaml), `store.py` (fold, upsert, close, log), `sear
 sample for `flask demo load`), `cli.py` (`flask vacancies sync|status`). docs/vacancies.md has the URL contract.
 """
 
+
 def init_app(app):
     """The rules (validated now: a bad file stops the app), tables, pages and commands."""
     from portal.vacancies import classify, cli, demo, models, views  # noqa: F401 (models: db.metadata sees them)

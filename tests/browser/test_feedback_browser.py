@@ -106,6 +106,7 @@ def test_a_share_link_goes_straight_to_the_messenger_and_is_counted(browser, liv
                                                                      javascript):
     context = browser.new_context(java_script_enabled=javascript, **PHONE)
     opened = []
+
     def messenger(route):  # the closed network has no messengers: answer for them here
         opened.append(route.request.url)
         route.fulfill(status=200, body="ok", content_type="text/plain")

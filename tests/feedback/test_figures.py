@@ -4,8 +4,9 @@ import io
 
 import pytest
 
+from portal.exports import csv_bytes, csv_cell
 from portal.feedback import widgets as feedback
-from portal.feedback.widgets import chart_bars, csv_bytes, csv_cell, nps, suppress
+from portal.feedback.widgets import chart_bars, nps, suppress
 
 
 @pytest.mark.parametrize(("scores", "total", "promoters", "passives", "detractors", "score"), [

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from portal.exports import csv_cell
 from portal.extensions import db
 from portal.models import Application, ApplicationNote, AuditEvent
-from portal.staff.desk import csv_cell
 from tests.conftest import Page
 from tests.staff.conftest import CANARY, add_application, csrf_token
 
