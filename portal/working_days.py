@@ -9,6 +9,8 @@ from pathlib import Path
 import yaml
 from flask import current_app
 
+from portal.yaml_files import load_yaml_file
+
 EXTENSION_KEY = "working_calendar"
 
 
@@ -69,7 +71,7 @@ def parse_calendar(data, name="holidays.yaml"):
 def load_calendar(path):
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml_file(path)
     except (OSError, yaml.YAMLError) as error:
         raise CalendarError(f"{path.name}: {error}") from error
     return parse_calendar(data, path.name)

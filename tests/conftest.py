@@ -10,7 +10,7 @@ from werkzeug.serving import make_server
 
 from portal import create_app
 
-pytest_plugins = ["tests.helpers.clock", "tests.helpers.limits"]
+pytest_plugins = ["tests.helpers.clock", "tests.helpers.limits", "tests.helpers.search_builds"]
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_CONTENT = ROOT / "tests" / "fixtures" / "content" / "valid"

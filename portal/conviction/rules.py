@@ -18,6 +18,7 @@ import yaml
 
 from portal.clock import today_local
 from portal.guides.content import ContentError
+from portal.yaml_files import load_yaml_file
 
 PRISON, SUSPENDED, MILDER = "lishenie-svobody", "uslovno", "drugoe"
 SENTENCE_IDS = (PRISON, SUSPENDED, MILDER)
@@ -335,7 +336,7 @@ def load_rules(path, today=None):
     path = Path(path)
     name = path.name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml_file(path)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise ContentError([f"{name}: не читается: {error}"]) from error
     if not isinstance(data, dict):

@@ -21,6 +21,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from portal.clock import today_local
 from portal.guides import glossary as glossary_terms
+from portal.yaml_files import load_yaml, load_yaml_file
 
 AUDIENCES = {"client", "relative", "prison_staff"}
 LANGS = ("ru", "en")
@@ -422,7 +423,7 @@ def _parse_guide(path, content_dir, matcher=None):
         return None, [f"{name}: язык «{lang}» не поддерживается (есть: {', '.join(LANGS)})"]
     try:
         front, body = split_front_matter(path.read_text(encoding="utf-8"))
-        meta = yaml.safe_load(front) if front is not None else None
+        meta = load_yaml(front) if front is not None else None
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         return None, [f"{name}: шапка не читается как YAML: {error}"]
     problems = validate_meta(meta, name, section)
@@ -457,7 +458,7 @@ def _load_sections(content_dir):
     path = content_dir / "sections.yaml"
     name = "sections.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml_file(path)
     except (OSError, yaml.YAMLError) as error:
         raise ContentError([f"{name}: не читается: {error}"]) from error
     sections, problems = {}, []

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import yaml
 
+from portal.yaml_files import load_yaml_file
+
 GLOSSARY_FILE = "glossary.yaml"
 KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
@@ -170,7 +172,7 @@ def load_glossary(content_dir, guide_keys=None):
     if not path.exists():
         return []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml_file(path)
     except (OSError, yaml.YAMLError) as error:
         raise GlossaryError([f"{GLOSSARY_FILE}: не читается: {error}"]) from error
     return parse_glossary(data, guide_keys)

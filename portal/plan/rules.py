@@ -16,6 +16,7 @@ from flask import current_app
 
 from portal.apply.applications import HELP_KINDS
 from portal.guides.content import ContentError
+from portal.yaml_files import load_yaml_file
 
 RULES_FILE = "plan.yaml"
 FLOWS = ("plan", "benefit")
@@ -556,9 +557,7 @@ def load_rules(path, guide_keys):
     path = Path(path)
     name = path.name
     try:
-        # libyaml's safe loader when present: ten times faster, and this runs on every start-up.
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # nosec B506: a safe loader
+        data = load_yaml_file(path)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise ContentError([f"{name}: не читается как YAML: {error}"]) from error
     reader = _Reader(name, set(guide_keys))

@@ -53,6 +53,8 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.lang.stopwords import stoplists
 from whoosh.qparser import AndGroup, MultifieldParser, OrGroup, plugins
 
+from portal.yaml_files import DuplicateKeyError, load_yaml_file
+
 log = logging.getLogger("portal.search")
 
 # Raise when the schema, an analyzer or the module that defines them changes (the schema is pickled with
@@ -247,23 +249,6 @@ def damerau(a, b):
 
 # ---------------------------------------------------------------- synonyms
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A YAML loader that refuses a key written twice (plain YAML keeps the last one silently)."""
-
-
-def _mapping_without_duplicates(loader, node, deep=False):
-    seen = set()
-    for key_node, _value in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise SynonymsError(f"ключ «{key}» встречается дважды (строка {key_node.start_mark.line + 1})")
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
-
-
 @dataclass(frozen=True)
 class Synonyms:
     """Slang and everyday words → the words the guides use, as lemma sequences."""
@@ -298,8 +283,8 @@ def load_synonyms(path):
         return Synonyms()
     name = path.name
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 (safe loader)
-    except SynonymsError as error:
+        data = load_yaml_file(path)
+    except DuplicateKeyError as error:
         raise SynonymsError(f"{name}: {error}") from error
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise SynonymsError(f"{name}: не читается как YAML: {error}") from error
@@ -374,6 +359,11 @@ def read_meta(base_dir, version=None):
         return None
 
 
+def new_build_name():
+    """A build folder's name: sortable by time, unique across workers building at once."""
+    return f"{BUILD_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
 def build_index(base_dir, documents, content_hash="", keep=1):
     """Write a complete index into a new folder, then publish it by replacing the pointer atomically.
 
@@ -383,7 +373,7 @@ def build_index(base_dir, documents, content_hash="", keep=1):
     documents = list(documents)
     base = Path(base_dir)
     base.mkdir(parents=True, exist_ok=True)
-    name = f"{BUILD_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{secrets.token_hex(3)}"
+    name = new_build_name()
     folder = base / name
     folder.mkdir()
     try:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from portal.yaml_files import load_yaml_file
+
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 RULES_FILE = CONTENT / "vacancy_rules.yaml"
 CONVICTION_FILE = CONTENT / "conviction.yaml"
@@ -48,7 +50,7 @@ def normal(text):
 
 def conviction_ban_ids(path=CONVICTION_FILE):
     """The ban ids the conviction check knows (read from its file, so a renamed id fails here at start-up)."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    data = load_yaml_file(path) or {}
     return [ban["id"] for ban in data.get("bans") or [] if isinstance(ban, dict) and ban.get("id")]
 
 
@@ -70,7 +72,7 @@ def load_rules(path=RULES_FILE, known_ids=None):
     """Read and validate the rules file; RulesError names the file and the field."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml_file(path)
     except (OSError, yaml.YAMLError) as error:
         raise RulesError(f"{path.name}: cannot read: {error}") from None
     if not isinstance(data, dict) or not isinstance(data.get("groups"), dict):

@@ -4,7 +4,6 @@ Thin views over search.py and store.py. The public pages set no cookie and log n
 the conviction answers arrive only as ban ids in the URL (`closed=`), are used for this one response and are
 never stored. They are not put in the page cache, so a sync through any instance shows on every instance.
 """
-import yaml
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from sqlalchemy import select
 
@@ -16,6 +15,7 @@ from portal.vacancies import classify, search, store
 from portal.vacancies.classify import CONVICTION_FILE
 from portal.vacancies.forms import SORTS, VacancyFilterForm, link_args
 from portal.vacancies.models import Vacancy
+from portal.yaml_files import load_yaml_file
 
 bp = Blueprint("vacancies", __name__)
 staff_bp = Blueprint("vacancies_staff", __name__, url_prefix="/staff/vakansii")
@@ -30,7 +30,7 @@ def ban_titles():
     """{ban id: its title in conviction.yaml}, for the «hidden for you» note."""
     cached = current_app.extensions.get("vacancy_ban_titles")
     if cached is None:
-        data = yaml.safe_load(CONVICTION_FILE.read_text(encoding="utf-8")) or {}
+        data = load_yaml_file(CONVICTION_FILE) or {}
         cached = {ban["id"]: ban.get("title", ban["id"]) for ban in data.get("bans") or [] if isinstance(ban, dict)}
         current_app.extensions["vacancy_ban_titles"] = cached
     return cached
