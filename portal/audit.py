@@ -6,15 +6,33 @@ Neither the table nor the log line ever holds personal data: callers pass codes 
 
 import logging
 import re
+from datetime import datetime
 
+from sqlalchemy import DateTime, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.clock import now_utc
 from portal.extensions import db
 from portal.logs import json_line
-from portal.models import AuditEvent
 
 log = logging.getLogger("portal.audit")
 
 CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 DETAIL_MAX = 200  # the column's width
+
+
+class AuditEvent(db.Model):
+    """Who did what and when, without personal data: status changes, exports, logins, purges."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now_utc, index=True)
+    actor: Mapped[str] = mapped_column(String(80))                 # staff username or "system"
+    action: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    object_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    detail: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 def actor_name(actor):

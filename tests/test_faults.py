@@ -5,8 +5,8 @@ import os
 import shutil
 import sqlite3
 
+from portal.apply.models import Application
 from portal.extensions import db
-from portal.models import Application
 from tests.apply.helpers import send_form
 from tests.conftest import make_app
 from tests.staff.conftest import make_staff, sign_in

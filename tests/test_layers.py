@@ -24,13 +24,14 @@ ALLOWED = {
     ("employers", "search"): "registers its cards as a search source",
     ("places", "search"): "registers the places as a search source",
     ("vacancies", "search"): "registers vacancies and uses the same Russian analysis",
-    ("feedback", "search"): "the dashboard's «not found» figures read the search counts",
     ("staff", "apply"): "the desk works on the stored requests",
     ("staff", "feedback"): "the dashboard shows the widgets' figures",
+    ("staff", "search"): "the dashboard's «not found» figures read the search counts",
     ("plan", "apply"): "the plan's last step opens the form with the help kinds ticked",
     ("employers", "staff"): "its staff pages are behind the staff sign-in",
     ("places", "staff"): "its staff pages are behind the staff sign-in",
     ("vacancies", "staff"): "its staff pages are behind the staff sign-in",
+    ("vacancies", "employers"): "a friendly employer's card links its open vacancies, found by its sign-up's ИНН",
 }
 
 

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import pytest
 from bs4 import BeautifulSoup
 
+from portal.apply.models import Application
+from portal.employers.models import EmployerSignup
 from portal.extensions import db
-from portal.models import Application, EmployerSignup
 from tests.apply.helpers import VALID
 from tests.conftest import make_app
 from tests.employers.conftest import VALID_SIGNUP

@@ -114,9 +114,9 @@ def store_once(key, consent_version, now, columns):
     """Insert one request with a fresh reference, or return the one already stored under `key`."""
     from sqlalchemy.exc import IntegrityError
 
+    from portal.apply.models import Application
     from portal.clock import now_utc
     from portal.extensions import db
-    from portal.models import Application
 
     now = now or now_utc()
     with storage_guard():

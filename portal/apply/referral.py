@@ -10,12 +10,12 @@ from flask_babel import gettext as _
 
 from portal.apply.applications import store_referral
 from portal.apply.forms import ReferralForm
+from portal.apply.models import Application
 from portal.apply.views import THROTTLE, notify
 from portal.consent import consent_paragraphs, consent_version
 from portal.errors import register_form_recovery
 from portal.extensions import db
 from portal.i18n import localized_route
-from portal.models import Application
 from portal.public_forms import submit
 
 bp = Blueprint("referral", __name__)

@@ -7,11 +7,11 @@ from portal import working_days
 from portal.apply.applications import HELP_KINDS, store_application
 from portal.apply.confirmation import DOCUMENTS_GUIDE, DOCUMENTS_TO_BRING, next_steps
 from portal.apply.forms import ApplicationForm
+from portal.apply.models import Application
 from portal.consent import consent_paragraphs, consent_version, operator_details
 from portal.errors import register_form_recovery
 from portal.extensions import db
 from portal.i18n import localized_route
-from portal.models import Application
 from portal.public_forms import Throttle, is_referral, submit
 
 bp = Blueprint("apply", __name__)

@@ -33,8 +33,8 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from portal.audit import record
 from portal.clock import now_utc, today_local
 from portal.database import storage_guard
+from portal.employers.models import Employer, EmployerReport, EmployerSignup
 from portal.extensions import db
-from portal.models import Employer, EmployerReport, EmployerSignup
 from portal.text import DISTRICTS, clean_text, is_plain_email, normalise_phone
 
 log = logging.getLogger("portal.employers.cards")

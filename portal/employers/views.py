@@ -24,16 +24,16 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
-from portal.audit import record
+from portal.audit import AuditEvent, record
 from portal.clock import now_utc
 from portal.consent import consent_paragraphs, consent_version
 from portal.employers import cards as employers
 from portal.employers.forms import DirectoryFilterForm, EmployerCardForm, EmployerSignupForm
+from portal.employers.models import Employer
 from portal.errors import register_form_recovery
 from portal.exports import csv_text
 from portal.extensions import csrf, db, limiter
 from portal.i18n import localized_route
-from portal.models import AuditEvent, Employer
 from portal.public_forms import Throttle, submit
 from portal.security import same_origin
 from portal.staff.auth import require_staff

@@ -7,10 +7,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
+from portal.audit import AuditEvent
 from portal.clock import now_local
 from portal.extensions import db
 from portal.i18n import localized_route
-from portal.models import AuditEvent
 from portal.places import directory
 from portal.places.forms import PlaceForm
 from portal.places.models import Place

@@ -30,11 +30,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import OperationalError
 
-from portal.audit import log_event, record
+from portal.audit import AuditEvent, log_event, record
 from portal.clock import now_utc
 from portal.extensions import anonymous_client_key, db
 from portal.logs import security_event
-from portal.models import AuditEvent, StaffSession, StaffSetupToken, StaffUser
+from portal.staff.models import StaffSession, StaffSetupToken, StaffUser
 
 log = logging.getLogger("portal.staff")
 

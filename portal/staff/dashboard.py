@@ -11,9 +11,10 @@ from portal import working_days
 from portal.apply.applications import CONTACT_METHODS
 from portal.clock import today_local
 from portal.exports import csv_bytes
-from portal.feedback import widgets as feedback
+from portal.feedback.widgets import CHANNEL_LABELS
 from portal.staff import figures as service_figures
 from portal.staff.auth import require_staff
+from portal.staff.overview import chart_bars, dashboard_figures, default_period, figures_csv_rows
 
 bp = Blueprint("dashboard", __name__, url_prefix="/staff/dashboard")
 bp.before_request(require_staff)
@@ -33,7 +34,7 @@ def _parse_day(value):
 
 def chosen_period(args):
     """(start, end, errors, typed) from the period form; a bad period falls back to the default one."""
-    default_start, default_end = feedback.default_period()
+    default_start, default_end = default_period()
     typed = {"from": (args.get("from") or "")[:20], "to": (args.get("to") or "")[:20]}
     errors = {}
     start = _parse_day(typed["from"]) if typed["from"] else default_start
@@ -56,7 +57,7 @@ def chosen_period(args):
 @bp.route("/")
 def index():
     start, end, errors, typed = chosen_period(request.args)
-    figures = feedback.dashboard_figures(start, end)
+    figures = dashboard_figures(start, end)
     status = 400 if errors else 200
     service = service_figures.response_figures(
         service_figures.load_timings(start, end), today_local(),
@@ -71,8 +72,8 @@ def export():
     start, end, errors, _typed = chosen_period(request.args)
     if errors:
         return index()
-    figures = feedback.dashboard_figures(start, end)
-    body = csv_bytes(feedback.figures_csv_rows(figures))
+    figures = dashboard_figures(start, end)
+    body = csv_bytes(figures_csv_rows(figures))
     name = f"pokazateli-{start.isoformat()}-{end.isoformat()}.csv"
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -83,15 +84,15 @@ NPS_COLOURS = {"detractor": "#b00020", "passive": "#6b6b6b", "promoter": "#0b6e3
 
 def _charts(figures):
     """Bars for the inline SVG charts; the tables next to them carry the same numbers for everyone."""
-    useful = feedback.chart_bars([(item.title, item.share_yes) for item in figures.usefulness])
+    useful = chart_bars([(item.title, item.share_yes) for item in figures.usefulness])
     for bar, item in zip(useful, figures.usefulness, strict=True):
         bar["display"] = f"{item.share_yes} % ({item.total})"
-    loyalty = feedback.chart_bars([(str(score), count) for score, count in figures.loyalty.items()])
+    loyalty = chart_bars([(str(score), count) for score, count in figures.loyalty.items()])
     for bar, score in zip(loyalty, figures.loyalty, strict=True):
         kind = "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
         bar["colour"] = NPS_COLOURS[kind]
-    shares = feedback.chart_bars([(str(feedback.CHANNEL_LABELS[c]), n) for c, n in figures.shares.items()])
-    weeks = feedback.chart_bars([(label, count) for _monday, label, count in figures.weeks], suppressed=True)
+    shares = chart_bars([(str(CHANNEL_LABELS[c]), n) for c, n in figures.shares.items()])
+    weeks = chart_bars([(label, count) for _monday, label, count in figures.weeks], suppressed=True)
     return {"useful": useful, "loyalty": loyalty, "shares": shares, "weeks": weeks}
 
 
@@ -99,7 +100,7 @@ def _service_charts(service):
     """Median hours to the first contact attempt, per channel and per week (exact: staff only)."""
     def bars(rows, label):
         items = [(label(key), first.median or 0) for key, first, _working, _n in rows]
-        drawn = feedback.chart_bars(items)
+        drawn = chart_bars(items)
         for bar, (_key, first, _working, _n) in zip(drawn, rows, strict=True):
             bar["display"] = "—" if first.median is None else f"{first.median} ч"
         return drawn

@@ -14,11 +14,11 @@ from portal.apply.applications import (
     STATUSES,
 )
 from portal.apply.confirmation import contact_due_date
+from portal.apply.models import Application, ApplicationNote
 from portal.audit import record
 from portal.clock import local_date
 from portal.exports import csv_text
 from portal.extensions import db
-from portal.models import Application, ApplicationNote
 from portal.text import DISTRICTS, clean_text
 from portal.working_days import working_days_between
 

@@ -12,9 +12,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from portal.apply.confirmation import contact_due_date
+from portal.apply.models import Application
+from portal.audit import AuditEvent
 from portal.clock import local_date, local_day_bounds
 from portal.extensions import db
-from portal.models import Application, AuditEvent
 
 
 @dataclass(frozen=True)

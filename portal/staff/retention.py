@@ -12,10 +12,10 @@ from flask.cli import AppGroup
 from sqlalchemy import delete, select
 
 from portal.apply.applications import CLOSED_STATUSES
+from portal.apply.models import Application, ApplicationNote
 from portal.audit import record
 from portal.clock import now_utc
 from portal.extensions import db
-from portal.models import Application, ApplicationNote
 
 PERSONAL_COLUMNS = (
     "name",

@@ -23,11 +23,11 @@ from sqlalchemy import func, select
 
 from portal import working_days
 from portal.apply.applications import APPLICANTS, CONTACT_METHODS, CONVENIENT_TIMES, REACH_VIA, STATUSES
-from portal.audit import record
+from portal.apply.models import Application
+from portal.audit import AuditEvent, record
 from portal.clock import now_utc, today_local
 from portal.extensions import db, limiter
 from portal.logs import security_event
-from portal.models import Application, AuditEvent, StaffUser
 from portal.staff import auth as staff_auth
 from portal.staff import desk
 from portal.staff.auth import (
@@ -47,6 +47,7 @@ from portal.staff.auth import (
     safe_next,
 )
 from portal.staff.forms import AssignForm, CodeForm, FilterForm, LoginForm, NoteForm, SetupForm, StatusForm
+from portal.staff.models import StaffUser
 from portal.text import DISTRICTS
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")

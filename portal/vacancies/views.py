@@ -88,7 +88,7 @@ def sync_day(row):
 
 def employer_vacancies(employer_id):
     """(ИНН, open cards) of a friendly employer, matched by the ИНН of its sign-up; (None, 0) without one."""
-    from portal.models import EmployerSignup
+    from portal.employers.models import EmployerSignup
     inn = db.session.execute(select(EmployerSignup.inn).where(EmployerSignup.employer_id == employer_id,
                                                               EmployerSignup.inn.is_not(None))
                              .order_by(EmployerSignup.id.desc()).limit(1)).scalar()

@@ -6,9 +6,9 @@ import pytest
 
 from portal.apply.applications import normalise_contact
 from portal.apply.forms import ApplicationForm
+from portal.apply.models import Application
 from portal.consent import CONSENT_DATA_ITEMS, consent_text
 from portal.extensions import db
-from portal.models import Application
 from portal.text import normalise_phone
 from tests.apply.helpers import VALID, error_messages, hidden_fields, send_form
 

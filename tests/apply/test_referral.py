@@ -5,9 +5,9 @@ from datetime import date, timedelta
 import pytest
 
 from portal.apply.forms import ReferralForm
+from portal.apply.models import Application
 from portal.consent import REFERRAL_DATA_ITEMS
 from portal.extensions import db
-from portal.models import Application
 from portal.staff.retention import PERSONAL_COLUMNS
 from tests.apply.helpers import error_messages, hidden_fields
 

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.serving import make_server
 
+from portal.apply.models import Application
 from portal.extensions import db
-from portal.models import Application
 from tests.apply.helpers import VALID, hidden_fields, send_form
 from tests.conftest import make_app
 

@@ -4,8 +4,8 @@ import pytest
 
 from portal.employers import cards as employers
 from portal.employers.demo import DEMO_CARDS
+from portal.employers.models import Employer
 from portal.extensions import db
-from portal.models import Employer
 from tests.browser.helpers import PageVisit
 from tests.conftest import PHONE
 

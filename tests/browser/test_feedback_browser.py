@@ -10,7 +10,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from portal.extensions import db
-from portal.models import PageFeedback, ShareCount
+from portal.feedback.models import PageFeedback, ShareCount
 from tests.browser.helpers import PageVisit
 from tests.conftest import ARTIFACTS, DESKTOP, PHONE, make_app
 from tests.staff.conftest import make_staff

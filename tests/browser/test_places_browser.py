@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from werkzeug.serving import make_server
 
 from portal.extensions import db
-from portal.models import StaffUser
+from portal.staff.models import StaffUser
 from tests.browser.helpers import PageVisit
 from tests.browser.test_staff_browser import sign_in_by_form
 from tests.conftest import ARTIFACTS, DESKTOP, PHONE, make_app

@@ -8,7 +8,7 @@ import pyotp
 import pytest
 
 from portal.extensions import db
-from portal.models import StaffUser
+from portal.staff.models import StaffUser
 from tests.browser.helpers import PageVisit
 from tests.browser.test_staff_browser import sign_in_by_form
 from tests.conftest import PHONE

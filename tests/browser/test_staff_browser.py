@@ -8,8 +8,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from portal.extensions import db
-from portal.models import StaffUser
 from portal.staff.auth import issue_setup_token
+from portal.staff.models import StaffUser
 from tests.browser.helpers import AXE_OPTIONS, PageVisit
 from tests.conftest import DESKTOP, PHONE
 from tests.staff.conftest import PASSWORD, add_application, password_hash

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from bs4 import BeautifulSoup
 
+from portal.employers.models import Employer, EmployerSignup
 from portal.extensions import db
-from portal.models import Employer, EmployerSignup
 from tests.staff.conftest import signed_in, staff  # noqa: F401  (fixtures reused from the desk)
 
 # A valid sign-up; 7707083893 is Sberbank's published INN, so its checksum is known to be right.

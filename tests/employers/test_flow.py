@@ -5,8 +5,9 @@ from datetime import date
 
 import pytest
 
+from portal.audit import AuditEvent
+from portal.employers.models import Employer
 from portal.extensions import db
-from portal.models import AuditEvent, Employer
 from tests.conftest import Page
 from tests.employers.conftest import (
     TODAY,

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import inspect
 
+from portal.employers.models import EmployerReport
 from portal.extensions import db
-from portal.models import EmployerReport
 from tests.conftest import Page, make_app
 from tests.employers.conftest import TODAY, add_card, staff_post
 from tests.staff.conftest import sign_in

@@ -4,10 +4,11 @@ import csv
 import io
 from datetime import timedelta
 
+from portal.audit import AuditEvent
 from portal.clock import now_utc
 from portal.employers import cards as employers
+from portal.employers.models import Employer, EmployerSignup
 from portal.extensions import db
-from portal.models import AuditEvent, Employer, EmployerSignup
 from tests.conftest import Page, make_app
 from tests.employers.conftest import add_card, cards, send_signup, signups, staff_post
 from tests.staff.test_access import staff_rules, sweep

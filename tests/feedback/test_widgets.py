@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from sqlalchemy import inspect, select
 
 from portal.extensions import csrf, db
+from portal.feedback.models import LoyaltyAnswer, PageFeedback, ShareCount
 from portal.feedback.views import CSRF_EXEMPT_VIEWS
 from portal.feedback.widgets import PHONE_MASK, SHARE_TARGETS
-from portal.models import LoyaltyAnswer, PageFeedback, ShareCount
 from tests.conftest import ROOT, Page, make_app
 from tests.feedback.conftest import GUIDE, JSON, SAME_ORIGIN
 

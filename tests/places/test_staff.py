@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from portal.audit import AuditEvent
 from portal.extensions import db
-from portal.models import AuditEvent
 from portal.places.models import Place
 from tests.conftest import make_app
 from tests.places.conftest import add_place

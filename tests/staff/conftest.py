@@ -12,9 +12,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from portal.apply.applications import new_reference
+from portal.apply.models import Application
 from portal.extensions import db
-from portal.models import Application, StaffUser
 from portal.staff import auth as staff_auth
+from portal.staff.models import StaffUser
 
 PASSWORD = "лодка тихо плывёт по Миассу 🚣 в семь утра"
 CANARY = {

@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from portal.apply.models import Application, ApplicationNote
+from portal.audit import AuditEvent
 from portal.exports import csv_cell
 from portal.extensions import db
-from portal.models import Application, ApplicationNote, AuditEvent
 from tests.conftest import Page
 from tests.staff.conftest import CANARY, add_application, csrf_token
 

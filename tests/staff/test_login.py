@@ -6,9 +6,10 @@ import re
 from argon2 import PasswordHasher, extract_parameters
 from sqlalchemy import select
 
+from portal.audit import AuditEvent
 from portal.extensions import db
-from portal.models import AuditEvent, StaffSession, StaffUser
 from portal.staff import auth as staff_auth
+from portal.staff.models import StaffSession, StaffUser
 from tests.conftest import make_app
 from tests.staff.conftest import (
     PASSWORD,

@@ -56,8 +56,8 @@ def test_the_request_page_names_the_consent_text(app, signed_in):
 def test_assigning_a_colleague_is_shown_on_the_list_and_audited(app, signed_in, staff):
     from sqlalchemy import select
 
+    from portal.audit import AuditEvent
     from portal.extensions import db
-    from portal.models import AuditEvent
     from tests.staff.conftest import csrf_token, make_staff
 
     colleague = make_staff(app, username="boris")

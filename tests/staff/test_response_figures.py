@@ -5,8 +5,9 @@ from datetime import datetime, timedelta
 
 from bs4 import BeautifulSoup
 
+from portal.apply.models import Application
+from portal.audit import AuditEvent
 from portal.extensions import db
-from portal.models import Application, AuditEvent
 from tests.staff.conftest import add_application, csrf_token, sign_in
 
 

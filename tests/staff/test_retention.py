@@ -5,8 +5,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from portal.apply.models import Application, ApplicationNote
+from portal.audit import AuditEvent
 from portal.extensions import db
-from portal.models import Application, ApplicationNote, AuditEvent
 from portal.staff.retention import PERSONAL_COLUMNS, purge_closed_applications
 from tests.staff.conftest import CANARY, add_application
 

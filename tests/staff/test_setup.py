@@ -5,8 +5,9 @@ import re
 
 from sqlalchemy import select
 
+from portal.audit import AuditEvent
 from portal.extensions import db
-from portal.models import AuditEvent, StaffSession, StaffSetupToken, StaffUser
+from portal.staff.models import StaffSession, StaffSetupToken, StaffUser
 from tests.conftest import Page
 from tests.staff.conftest import code_at, code_step, hidden_fields, password_step, sign_in
 

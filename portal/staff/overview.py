@@ -1,0 +1,150 @@
+"""The staff dashboard's figures as one set: the widgets' answers (portal/feedback/widgets.py), requests per
+week, the searches people made; the bars the page draws and the rows of its CSV. Aggregate and anonymous:
+small counts of requests are suppressed (`suppress`)."""
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from portal.apply.models import Application
+from portal.clock import local_date, local_day_bounds, today_local
+from portal.extensions import db
+from portal.feedback.widgets import (
+    CHANNEL_LABELS,
+    latest_comments,
+    loyalty_distribution,
+    nps,
+    shares_by_channel,
+    suppress,
+    usefulness,
+)
+
+
+def requests_per_week(start, end):
+    """[(monday, ISO week label, count)] for every ISO week touching the period, in the centre's time zone."""
+    low, high = local_day_bounds(start, end)
+    created = db.session.execute(
+        sa.select(Application.created_at).where(Application.created_at >= low, Application.created_at < high))
+    per_week = Counter()
+    for (moment,) in created:
+        local = local_date(moment)
+        per_week[local - timedelta(days=local.weekday())] += 1
+    weeks = []
+    monday = start - timedelta(days=start.weekday())
+    while monday <= end:
+        year, week, _ = monday.isocalendar()
+        weeks.append((monday, f"{year}-W{week:02d}", per_week.get(monday, 0)))
+        monday += timedelta(days=7)
+    return weeks
+
+
+def top_searches(start, end, limit=10):
+    """(top queries, top queries that found nothing) in the period, each shown only from 3 searches on.
+
+    None when the search statistics (portal/search/stats.py) are not installed.
+    """
+    try:
+        from portal.search.stats import SearchQueryDay
+    except ImportError:
+        return None
+    minimum = current_app.config.get("SEARCH_STATS_MIN_COUNT", 3)
+    total = sa.func.sum(SearchQueryDay.count)
+
+    def query(only_not_found):
+        statement = (sa.select(SearchQueryDay.query, total).where(SearchQueryDay.day.between(start, end))
+                     .group_by(SearchQueryDay.query).having(total >= minimum)
+                     .order_by(total.desc(), SearchQueryDay.query).limit(limit))
+        if only_not_found:
+            statement = statement.where(SearchQueryDay.found.is_(False))
+        return [(text, int(times)) for text, times in db.session.execute(statement)]
+
+    return query(False), query(True)
+
+
+# ---------------------------------------------------------------- charts and CSV
+
+CHART_BAR_MAX = 300  # SVG user units for the longest bar
+
+
+def chart_bars(items, suppressed=False):
+    """[(label, value)] -> bars with a width for the inline SVG chart and the text shown beside each bar.
+
+    With `suppressed`, a value below the minimum gets no bar at all: a bar's length would give away the
+    number that the «<5» label hides.
+    """
+    minimum = current_app.config["DASHBOARD_MIN_CELL"]
+    values = [value for _label, value in items if not suppressed or value >= minimum]
+    largest = max(values, default=0) or 1
+    bars = []
+    for label, value in items:
+        hidden = suppressed and value < minimum
+        width = 0 if hidden else round(CHART_BAR_MAX * value / largest)
+        label = str(label)
+        bars.append({"label": label if len(label) <= 26 else label[:25] + "…", "width": width,
+                     "display": f"<{minimum}" if hidden else str(value)})
+    return bars
+
+
+def default_period(days=None):
+    days = days or current_app.config["DASHBOARD_DEFAULT_DAYS"]
+    end = today_local()
+    return end - timedelta(days=days - 1), end
+
+
+# ---------------------------------------------------------------- the dashboard as one set of figures
+
+@dataclass(frozen=True)
+class Figures:
+    start: object
+    end: object
+    usefulness: list
+    comments: list
+    loyalty: dict
+    nps: object
+    shares: dict
+    weeks: list
+    searches: object  # (top, not found) or None when search statistics are not installed
+
+
+def dashboard_figures(start, end, lang="ru"):
+    """Everything the dashboard and its CSV show for the period [start, end] (days, inclusive)."""
+    distribution = loyalty_distribution(start, end)
+    return Figures(start, end, usefulness(start, end, lang), latest_comments(start, end, lang=lang),
+                   distribution, nps(distribution), shares_by_channel(start, end),
+                   requests_per_week(start, end), top_searches(start, end))
+
+
+def _decimal(value):
+    return f"{value:.1f}".replace(".", ",")
+
+
+def figures_csv_rows(figures):
+    """The figures as rows for the CSV export: section; row; measure; value. «Нет» comments stay on screen."""
+    from flask_babel import gettext as _
+
+    rows = [[_("Section"), _("Row"), _("Measure"), _("Value")],
+            [_("Period"), _("from"), "", figures.start.isoformat()],
+            [_("Period"), _("to"), "", figures.end.isoformat()]]
+    for item in figures.usefulness:
+        rows += [[_("Page usefulness"), item.page, _("Yes"), item.yes],
+                 [_("Page usefulness"), item.page, _("No"), item.no],
+                 [_("Page usefulness"), item.page, _("Share of «Yes», %"), item.share_yes]]
+    for score, count in figures.loyalty.items():
+        rows.append([_("Answers 0–10"), score, _("Answers"), count])
+    if figures.nps:
+        rows += [["NPS", "", _("Answers"), figures.nps.total],
+                 ["NPS", "", _("Promoters (9–10)"), figures.nps.promoters],
+                 ["NPS", "", _("Passives (7–8)"), figures.nps.passives],
+                 ["NPS", "", _("Detractors (0–6)"), figures.nps.detractors],
+                 ["NPS", "", _("Value"), _decimal(figures.nps.score)]]
+    for channel, count in figures.shares.items():
+        rows.append([_("Shares"), str(CHANNEL_LABELS[channel]), _("Times"), count])
+    for _monday, label, count in figures.weeks:
+        rows.append([_("Requests per week"), label, _("Requests"), suppress(count)])
+    if figures.searches:
+        top, missing = figures.searches
+        rows += [[_("Searches"), text, _("Times"), times] for text, times in top]
+        rows += [[_("Searches that found nothing"), text, _("Times"), times] for text, times in missing]
+    return rows
