@@ -228,41 +228,21 @@ def offers_of(card):
 
 # ---------------------------------------------------------------- sign-up
 
-def _card_values(form):
-    """Card columns from the card fields shared by the sign-up and the staff forms."""
-    offers = set(form.offers.data or ())
-    values = {
-        "district": form.district.data,
-        "industry": form.industry.data,
-        "kinds_of_work": form.kinds_of_work.data,
-        "schedule": form.schedule.data,
-        "pay_range": form.pay_range.data or None,
-        "cannot_accept": form.cannot_accept.data or None,
-        "asks_about_record_at": form.asks_about_record_at.data,
-        "how_to_apply": form.how_to_apply.data,
-        "apply_contact": form.apply_contact.data or None,
-    }
-    values.update({column: code in offers for code, column in OFFER_COLUMNS.items()})
-    return values
-
-
-def store_signup(form, consent_version, now=None):
-    """Store a sign-up and its pending card whole; returns (signup, created). A repeated idempotency key
-    returns the sign-up stored the first time. Raises StorageUnavailable when the database cannot take it."""
-    key = form.idempotency()
+def store_signup(key, company, inn, contact_name, phone, email, card, consent_version, now=None):
+    """Store a sign-up and its pending card whole; returns (signup, created). `card` holds the card columns
+    (EmployerSignupForm.values()). A repeated idempotency key returns the sign-up stored the first time.
+    Raises StorageUnavailable when the database cannot take it."""
     now = now or now_utc()
     with storage_guard():
         by_key = select(EmployerSignup).filter_by(idempotency_key=key)
         existing = db.session.execute(by_key).scalar_one_or_none()
         if existing is not None:
             return existing, False
-        card = Employer(name=form.company.data, status="pending", created_at=now, updated_at=now,
-                        **_card_values(form))
+        card = Employer(name=company, status="pending", created_at=now, updated_at=now, **card)
         signup = EmployerSignup(employer=card, idempotency_key=key, created_at=now,
-                                consent_version=consent_version, consented_at=now, company=form.company.data,
-                                inn=normalise_inn(form.inn.data), contact_name=form.contact_name.data,
-                                phone=normalise_phone(form.phone.data),
-                                email=normalise_email(form.email.data))
+                                consent_version=consent_version, consented_at=now, company=company,
+                                inn=normalise_inn(inn), contact_name=contact_name, phone=normalise_phone(phone),
+                                email=normalise_email(email))
         db.session.add_all([card, signup])
         try:
             db.session.commit()
@@ -330,9 +310,9 @@ def staff_groups(on=None):
     return groups
 
 
-def update_card(card, form, staff):
-    """Save the staff form's card fields; audit which columns changed (names, never values)."""
-    values = {"name": form.name.data, **_card_values(form)}
+def update_card(card, values, staff):
+    """Save the card columns of the staff form (EmployerCardForm.values()); audit which columns changed
+    (names, never values)."""
     changed = [column for column in CARD_COLUMNS if getattr(card, column) != values[column]]
     for column in changed:
         setattr(card, column, values[column])

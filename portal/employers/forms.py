@@ -11,6 +11,7 @@ from wtforms.validators import ValidationError
 from portal.employers.cards import (
     HOW_TO_APPLY,
     INDUSTRIES,
+    OFFER_COLUMNS,
     OFFERS,
     RECORD_STAGES,
     SCHEDULES,
@@ -101,6 +102,23 @@ class CardFields(FlaskForm):
         needed = _l("Write where people should call or come.") if self.how_to_apply.data == "direct" else None
         _text(field, "apply_contact", needed)
 
+    def card_values(self):
+        """The card columns, as the sign-up and the staff editor both store them."""
+        offers = set(self.offers.data or ())
+        values = {
+            "district": self.district.data,
+            "industry": self.industry.data,
+            "kinds_of_work": self.kinds_of_work.data,
+            "schedule": self.schedule.data,
+            "pay_range": self.pay_range.data or None,
+            "cannot_accept": self.cannot_accept.data or None,
+            "asks_about_record_at": self.asks_about_record_at.data,
+            "how_to_apply": self.how_to_apply.data,
+            "apply_contact": self.apply_contact.data or None,
+        }
+        values.update({column: code in offers for code, column in OFFER_COLUMNS.items()})
+        return values
+
 
 class EmployerSignupForm(CardFields, BotProtectedForm):
     """«Я работодатель и готов брать людей после освобождения»."""
@@ -159,6 +177,12 @@ class EmployerSignupForm(CardFields, BotProtectedForm):
             raise ValidationError(_l("The directory is public: tick the box to agree that the card is "
                                      "published."))
 
+    def values(self):
+        """The sign-up as plain values for `store_signup`."""
+        return dict(key=self.idempotency(), company=self.company.data, inn=self.inn.data,
+                    contact_name=self.contact_name.data, phone=self.phone.data, email=self.email.data,
+                    card=self.card_values())
+
 
 class EmployerCardForm(CardFields):
     """The staff editor: the card fields plus the name shown on the card."""
@@ -167,6 +191,10 @@ class EmployerCardForm(CardFields):
 
     def validate_name(self, field):
         _text(field, "name", _l("Write the name of the company."))
+
+    def values(self):
+        """The card columns for `update_card`."""
+        return {"name": self.name.data, **self.card_values()}
 
 
 class DirectoryFilterForm(FlaskForm):

@@ -115,7 +115,7 @@ def signup():
 
 
 def _store_signup(form):
-    signup_row, created = employers.store_signup(form, consent_version(kind="employer"))
+    signup_row, created = employers.store_signup(**form.values(), consent_version=consent_version(kind="employer"))
     if created:
         log.info("employer sign-up stored: card=%s", signup_row.employer_id)
     return signup_row, created
@@ -183,7 +183,7 @@ def staff_edit(card_id):
     form = EmployerCardForm()
     if not form.validate_on_submit():
         return _render_card(card, form=form, status=422)
-    if employers.update_card(card, form, g.staff):
+    if employers.update_card(card, form.values(), g.staff):
         employers.refresh_search()
         flash(_("Card saved."))
     else:
