@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/vacancies.py [--sizes 12500,100000] [--postgres URL]
 
-1. Sync: 12,500 generated records served by the fake API (tests/vacancies/fake_api.py) over real HTTP on
+1. Sync: 12,500 generated records served by the fake API (tests/helpers/vacancies.py) over real HTTP on
    127.0.0.1, with the real 10,000-record depth cap, so the word shards are needed; time and peak memory.
 2. Search p50/p95 of the seam (portal/vacancies/search.py) and of the whole page for text, text + filters
    and filters only, at each size (rows beyond 12,500 are copies with new ids), against bare FTS5 MATCH
@@ -28,8 +28,8 @@ from portal.vacancies import search, store  # noqa: E402
 from portal.vacancies.demo import JOBS, sample_records  # noqa: E402
 from portal.vacancies.search import Query  # noqa: E402
 from portal.vacancies.sync import ApiClient  # noqa: E402
-from tests.conftest import make_app  # noqa: E402
-from tests.vacancies.fake_api import FakeApi  # noqa: E402
+from tests.helpers.app import make_app  # noqa: E402
+from tests.helpers.vacancies import FakeApi  # noqa: E402
 
 TEXT = ["сварщик", "грузчик", "свар", "вахта с проживанием", "повар", "cdfhobr", "грущик", "охранник"]
 TEXT_FILTERS = [dict(text="сварщик", housing=True), dict(text="грузчик", salary_from=40000),

@@ -1,11 +1,13 @@
 """Friendly error pages in plain Russian (or the interface language of the path), never a traceback, and the
 app-wide answer to a failed CSRF check: a form registered with `register_form_recovery` comes back with the
-person's input and a fresh token, so pressing «Send» once more works."""
+person's input and a fresh token, so pressing «Send» once more works; a blueprint registered with
+`register_expiry_redirect` (the staff pages) sends the person back to a fresh page with one plain line."""
 import logging
 import secrets
 import traceback
 
-from flask import current_app, g, render_template, request
+from flask import current_app, flash, g, redirect, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -46,15 +48,26 @@ def register_form_recovery(app, endpoint, form_class, render):
     app.extensions.setdefault("form_recovery", {})[endpoint] = (form_class, render)
 
 
+def register_expiry_redirect(app, blueprint, target):
+    """After a failed CSRF check in `blueprint`, flash «the page was open too long» and redirect (303) to
+    `target()`, a URL built from the request: staff forms start again from a fresh page."""
+    app.extensions.setdefault("expiry_redirects", {})[blueprint] = target
+
+
 def init_app(app):
     app.extensions.setdefault("form_recovery", {})
+    app.extensions.setdefault("expiry_redirects", {})
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
         security_event("csrf_failed", endpoint=request.endpoint, reason=error.description)
         recovery = current_app.extensions["form_recovery"].get(request.endpoint)
         if recovery is None or request.method != "POST":
-            return render_error(400)
+            target = current_app.extensions["expiry_redirects"].get(request.blueprint)
+            if target is None:
+                return render_error(400)
+            flash(_("The page was open too long. Please try again."))
+            return redirect(target(), code=303)
         form_class, render = recovery
         form = form_class()  # with CSRF on: the page carries a fresh token bound to this session
         form.validate()

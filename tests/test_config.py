@@ -2,15 +2,7 @@
 import pytest
 
 from portal import ConfigError, create_app
-
-STRONG = "s3cr3t-" + "q" * 40
-OPERATOR = {"OPERATOR_ADDRESS": "г. Челябинск (тест)", "OPERATOR_EMAIL": "test@example.org", "OPERATOR_PHONE": "0",
-            "CENTRE_PHONE": "+7 000 000-00-00", "CENTRE_ADDRESS": "г. Челябинск (тестовый адрес)"}
-
-
-def production_config(**extra):
-    """Settings a production start accepts (placeholders: never real contacts)."""
-    return {"ENV": "production", "SECRET_KEY": STRONG, **OPERATOR, **extra}
+from tests.helpers.app import OPERATOR, STRONG, production_config
 
 
 def _config(tmp_path, **extra):

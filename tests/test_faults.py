@@ -7,9 +7,9 @@ import sqlite3
 
 from portal.apply.models import Application
 from portal.extensions import db
-from tests.apply.helpers import send_form
-from tests.conftest import make_app
-from tests.staff.conftest import make_staff, sign_in
+from tests.helpers.app import make_app
+from tests.helpers.apply import send_form
+from tests.helpers.staff import make_staff, sign_in
 
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
 

@@ -8,7 +8,7 @@ import ast
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers.app import ROOT
 
 AREAS = {"guides", "search", "apply", "staff", "feedback", "conviction", "plan", "employers", "places", "vacancies"}
 # (importer, imported): why. Everything an area needs from the guides is their library (get_library,
@@ -129,3 +129,36 @@ def test_an_area_importing_an_area_off_the_list_is_caught_also_through_a_relativ
     assert problems == [
         "portal.guides.content → portal.staff: guides may not import staff (tests/test_layers.py)",
         "portal.search.index → portal.employers: search may not import employers (tests/test_layers.py)"]
+
+
+# ---------------------------------------------------------------- the tests' own layout
+
+def helper_import_problems(tests_root):
+    """Every import of the test package that does not go to tests/helpers/: a test module or a conftest
+    importing another one hides a fixture's origin and runs that module's tests twice."""
+    problems = []
+    for path in sorted(tests_root.rglob("*.py")):
+        relative = path.relative_to(tests_root.parent)
+        if relative.parts[1] == "helpers":
+            continue
+        for name in imports_of(path, ".".join(relative.with_suffix("").parts[:-1])):
+            if name.startswith(f"{tests_root.name}.") and not name.startswith(f"{tests_root.name}.helpers"):
+                problems.append(f"{relative.as_posix()} imports {name}")
+    return sorted(set(problems))
+
+
+def test_tests_import_shared_code_only_from_tests_helpers():
+    assert helper_import_problems(ROOT / "tests") == []
+
+
+def test_a_test_importing_another_test_or_a_conftest_is_caught(tmp_path):
+    tests = tmp_path / "tests"
+    for name, text in {"helpers/app.py": "from tests.staff.conftest import x\n",  # helpers may build on helpers
+                       "staff/conftest.py": "X = 1\n",
+                       "staff/test_a.py": "from tests.helpers.app import make_app\n",
+                       "places/test_b.py": "from tests.staff.conftest import X\nimport tests.staff.test_a\n"}.items():
+        (tests / name).parent.mkdir(parents=True, exist_ok=True)
+        (tests / name).write_text(text)
+    assert helper_import_problems(tests) == ["tests/places/test_b.py imports tests.staff.conftest",
+                                            "tests/places/test_b.py imports tests.staff.conftest.X",
+                                            "tests/places/test_b.py imports tests.staff.test_a"]

@@ -8,7 +8,7 @@ from portal.extensions import db
 from portal.page_cache import cache_response, encoding_key
 from portal.search import stats as search_stats
 from portal.search.stats import SearchQueryDay
-from tests.conftest import make_app
+from tests.helpers.app import make_app
 
 GUIDE = "/posobie/kto-poluchaet"
 BROWSER = {"Accept-Encoding": "gzip, deflate, br, zstd"}

@@ -12,9 +12,9 @@ from bs4 import BeautifulSoup
 from portal.apply.models import Application
 from portal.employers.models import EmployerSignup
 from portal.extensions import db
-from tests.apply.helpers import VALID
-from tests.conftest import make_app
-from tests.employers.conftest import VALID_SIGNUP
+from tests.helpers.app import make_app
+from tests.helpers.apply import VALID
+from tests.helpers.employers import VALID_SIGNUP
 
 
 @dataclass
@@ -252,3 +252,10 @@ def test_an_officer_can_send_several_referrals_from_one_office(tmp_path, limit_s
     person = client_at(app, "10.2.0.2")
     codes = [first_post(person, APPLY).status_code for _ in range(6)]
     assert codes == [303] * 5 + [429]
+
+
+@pytest.mark.parametrize("url", ["/zayavka", "/zayavka/napravlenie", "/rabotodateli/stat-partnerom"])
+def test_the_answer_to_a_post_keeps_every_page_invariant(page, url):
+    """A POST without a form token comes back as the form (400) — a page like any other."""
+    answer = page.post(url, {}, status=400)
+    assert answer.soup.find("form", action=True) is not None

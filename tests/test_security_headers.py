@@ -2,18 +2,8 @@
 import pytest
 
 from portal import create_app
+from tests.helpers.pages import EXPECTED
 
-EXPECTED = {
-    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                               "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-                               "frame-ancestors 'none'; form-action 'self'",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
-}
 PAGE_TYPES = ["/", "/posobie/", "/posobie/kto-poluchaet", "/en/", "/no-such-page", "/sitemap.xml",
               "/robots.txt", "/static/site.css"]
 

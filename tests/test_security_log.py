@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers.app import ROOT
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 HIDDEN_RE = re.compile(r'<input[^>]*name="([^"]+)"[^>]*type="hidden"[^>]*value="([^"]*)"|'

@@ -2,7 +2,7 @@
 import pytest
 
 from portal.text import clean_text, is_plain_email
-from tests.apply.helpers import VALID, hidden_fields
+from tests.helpers.apply import VALID, hidden_fields
 
 
 def multipart_with_a_file(client, url, field, extra):

@@ -2,7 +2,7 @@
 from babel.messages.pofile import read_po
 
 from portal.cli import extract_messages
-from tests.conftest import ROOT
+from tests.helpers.app import ROOT
 
 TRANSLATIONS = ROOT / "portal" / "translations"
 

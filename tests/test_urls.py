@@ -4,7 +4,7 @@ import hashlib
 import pytest
 
 from portal.extensions import db
-from tests.conftest import ROOT
+from tests.helpers.app import ROOT
 
 SNAPSHOT = ROOT / "tests" / "fixtures" / "public_urls.txt"
 

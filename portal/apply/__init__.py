@@ -1,5 +1,6 @@
 """The application form /zayavka and the officers' referral form: the one path to a person.
 
+- models.py: the Application and ApplicationNote tables (the one home of a visitor's personal data)
 - applications.py: the choices, cleaning and storing a request, idempotently, with its number
 - forms.py: the two forms, every field checked with a plain message
 - confirmation.py: the page that exists only for a stored request

@@ -1,5 +1,6 @@
 """Friendly employers: the public directory, the employer sign-up, reports and the staff review.
 
+- models.py: the cards, their sign-ups (the employer's contact) and «информация устарела» reports
 - cards.py: the cards, their public life, search documents, `flask employers|demo`
 - forms.py: the sign-up and report forms
 - demo.py: the sample cards, marked «Пример»

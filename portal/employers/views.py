@@ -21,7 +21,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
 from portal.audit import AuditEvent, record
@@ -30,7 +29,7 @@ from portal.consent import consent_paragraphs, consent_version
 from portal.employers import cards as employers
 from portal.employers.forms import DirectoryFilterForm, EmployerCardForm, EmployerSignupForm
 from portal.employers.models import Employer
-from portal.errors import register_form_recovery
+from portal.errors import register_expiry_redirect, register_form_recovery
 from portal.exports import csv_text
 from portal.extensions import csrf, db, limiter
 from portal.i18n import localized_route
@@ -221,12 +220,9 @@ def staff_export():
     return response
 
 
-@staff_bp.errorhandler(CSRFError)
-def staff_form_expired(error):
-    flash(_("The page was open too long. Please try again."))
+def _after_expired_form():
     card_id = (request.view_args or {}).get("card_id")
-    target = url_for("employers_staff.card", card_id=card_id) if card_id else url_for("employers_staff.index")
-    return redirect(target, code=303)
+    return url_for("employers_staff.card", card_id=card_id) if card_id else url_for("employers_staff.index")
 
 
 def init_app(app):
@@ -234,6 +230,7 @@ def init_app(app):
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
     register_form_recovery(app, "employers.signup", EmployerSignupForm, _render_signup)
+    register_expiry_redirect(app, staff_bp.name, _after_expired_form)
     for name in CSRF_EXEMPT_VIEWS:
         csrf.exempt(f"{__name__}.{name}")
     employers.init_app(app)

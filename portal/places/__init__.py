@@ -11,6 +11,7 @@
 """
 from flask import current_app
 
+from portal.errors import register_expiry_redirect
 from portal.places import models  # noqa: F401  (the table must be in db.metadata when the app is built)
 
 
@@ -53,6 +54,7 @@ def init_app(app):
     _check_guide_kinds(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(views.staff_bp)
+    register_expiry_redirect(app, views.staff_bp.name, views.after_expired_form)
     # Globals, not a context processor: macros imported without context (the help box) see them too.
     app.jinja_env.globals.update(_template_helpers())
     search.init_app(app)

@@ -4,7 +4,6 @@ every POST, every change in the audit trail). Thin views over portal/places/dire
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
 from portal.audit import AuditEvent
@@ -146,9 +145,6 @@ def staff_hide(place_id):
     return redirect(url_for("places_staff.place", place_id=place.id), code=303)
 
 
-@staff_bp.errorhandler(CSRFError)
-def staff_form_expired(error):
-    flash(_("The page was open too long. Please try again."))
+def after_expired_form():
     place_id = (request.view_args or {}).get("place_id")
-    target = url_for("places_staff.place", place_id=place_id) if place_id else url_for("places_staff.index")
-    return redirect(target, code=303)
+    return url_for("places_staff.place", place_id=place_id) if place_id else url_for("places_staff.index")

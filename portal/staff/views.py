@@ -18,7 +18,6 @@ from flask import (
 )
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
 from sqlalchemy import func, select
 
 from portal import working_days
@@ -200,18 +199,15 @@ def too_many_attempts(error):
     return render_template("staff/too_many.html"), 429
 
 
-@bp.errorhandler(CSRFError)
-def form_expired(error):
-    """An old or missing form token: back to a fresh form with a plain message, not a bare 400."""
-    security_event("csrf_failed", endpoint=request.endpoint)
-    flash(_("The page was open too long. Please try again."))
+def after_expired_form():
+    """Where a staff form with an old or missing token starts again (errors.register_expiry_redirect)."""
     if request.endpoint == "staff.setup":
-        return redirect(url_for("staff.setup", t=request.form.get("t", "")), code=303)
+        return url_for("staff.setup", t=request.form.get("t", ""))
     if request.endpoint in PUBLIC_ENDPOINTS:
-        return redirect(request.path, code=303)
+        return request.path
     if request.view_args and "application_id" in request.view_args:
-        return redirect(url_for("staff.detail", application_id=request.view_args["application_id"]), code=303)
-    return redirect(url_for("staff.desk"), code=303)
+        return url_for("staff.detail", application_id=request.view_args["application_id"])
+    return url_for("staff.desk")
 
 
 # ---------------------------------------------------------------- the desk

@@ -7,8 +7,8 @@ import pytest
 from portal import config
 from portal.apply.confirmation import contact_due_date, masked_contact
 from portal.working_days import load_calendar
-from tests.apply.helpers import send_form
-from tests.conftest import make_app
+from tests.helpers.app import make_app
+from tests.helpers.apply import send_form
 
 CALENDAR = load_calendar(config.HOLIDAYS_FILE)
 

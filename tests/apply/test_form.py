@@ -10,7 +10,7 @@ from portal.apply.models import Application
 from portal.consent import CONSENT_DATA_ITEMS, consent_text
 from portal.extensions import db
 from portal.text import normalise_phone
-from tests.apply.helpers import VALID, error_messages, hidden_fields, send_form
+from tests.helpers.apply import VALID, error_messages, hidden_fields, send_form
 
 
 def rows(app):

@@ -9,7 +9,7 @@ from portal.apply.models import Application
 from portal.consent import REFERRAL_DATA_ITEMS
 from portal.extensions import db
 from portal.staff.retention import PERSONAL_COLUMNS
-from tests.apply.helpers import error_messages, hidden_fields
+from tests.helpers.apply import error_messages, hidden_fields
 
 RELEASE = (date.today() + timedelta(days=40)).strftime("%d.%m.%Y")
 VALID = {
@@ -113,7 +113,7 @@ def test_several_referrals_in_a_row_without_retyping_the_officer(app, client, pa
 
 
 def test_an_ordinary_request_has_no_referral_confirmation(app, client):
-    from tests.apply.helpers import send_form
+    from tests.helpers.apply import send_form
     response = send_form(client)
     reference = referrals(app)[0].reference
     assert response.status_code == 303

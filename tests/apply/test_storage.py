@@ -15,8 +15,8 @@ from werkzeug.serving import make_server
 
 from portal.apply.models import Application
 from portal.extensions import db
-from tests.apply.helpers import VALID, hidden_fields, send_form
-from tests.conftest import make_app
+from tests.helpers.app import make_app
+from tests.helpers.apply import VALID, hidden_fields, send_form
 
 
 def count(app):

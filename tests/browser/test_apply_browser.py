@@ -1,8 +1,7 @@
 """The application form in a real browser: errors, keyboard only, JavaScript off, confirmation."""
 import pytest
 
-from tests.browser.helpers import PageVisit
-from tests.conftest import PHONE
+from tests.helpers.browser import PHONE, PageVisit
 
 pytestmark = pytest.mark.browser
 

@@ -4,8 +4,7 @@ on every kind of page (details opened too), «Выйти» staying on screen, an
 leaves no answers in the address bar or the Back history."""
 import pytest
 
-from tests.browser.helpers import PageVisit
-from tests.conftest import PHONE
+from tests.helpers.browser import PHONE, PageVisit
 
 pytestmark = pytest.mark.browser
 

@@ -6,8 +6,7 @@ from portal.employers import cards as employers
 from portal.employers.demo import DEMO_CARDS
 from portal.employers.models import Employer
 from portal.extensions import db
-from tests.browser.helpers import PageVisit
-from tests.conftest import PHONE
+from tests.helpers.browser import PHONE, PageVisit
 
 pytestmark = pytest.mark.browser
 

@@ -10,11 +10,10 @@ import pytest
 
 from portal.extensions import db
 from portal.staff.models import StaffUser
-from tests.browser.helpers import PageVisit
-from tests.browser.test_staff_browser import sign_in_by_form
-from tests.conftest import ARTIFACTS, DESKTOP, PHONE
-from tests.staff.conftest import password_hash
-from tests.test_security_headers import EXPECTED as EXACT_HEADERS
+from tests.helpers.app import ARTIFACTS
+from tests.helpers.browser import DESKTOP, PHONE, PageVisit, sign_in_by_form
+from tests.helpers.pages import EXPECTED as EXACT_HEADERS
+from tests.helpers.staff import password_hash
 
 pytestmark = pytest.mark.browser
 

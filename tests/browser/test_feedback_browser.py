@@ -11,9 +11,9 @@ from werkzeug.serving import make_server
 
 from portal.extensions import db
 from portal.feedback.models import PageFeedback, ShareCount
-from tests.browser.helpers import PageVisit
-from tests.conftest import ARTIFACTS, DESKTOP, PHONE, make_app
-from tests.staff.conftest import make_staff
+from tests.helpers.app import ARTIFACTS, make_app
+from tests.helpers.browser import DESKTOP, PHONE, PageVisit
+from tests.helpers.staff import make_staff
 
 pytestmark = pytest.mark.browser
 

@@ -1,8 +1,7 @@
 """Home and guide pages in Debian's Chromium at a 360×740 phone viewport and at desktop width."""
 import pytest
 
-from tests.browser.helpers import PageVisit
-from tests.conftest import DESKTOP, PHONE
+from tests.helpers.browser import DESKTOP, PHONE, PageVisit
 
 pytestmark = pytest.mark.browser
 

@@ -11,11 +11,10 @@ from werkzeug.serving import make_server
 
 from portal.extensions import db
 from portal.staff.models import StaffUser
-from tests.browser.helpers import PageVisit
-from tests.browser.test_staff_browser import sign_in_by_form
-from tests.conftest import ARTIFACTS, DESKTOP, PHONE, make_app
-from tests.plan.test_pages import MUST_SHOW_URL
-from tests.staff.conftest import password_hash
+from tests.helpers.app import ARTIFACTS, make_app
+from tests.helpers.browser import DESKTOP, PHONE, PageVisit, sign_in_by_form
+from tests.helpers.plan import MUST_SHOW_URL
+from tests.helpers.staff import password_hash
 
 pytestmark = pytest.mark.browser
 ADDRESS = "ул. Браузерная, 15, каб. 3"

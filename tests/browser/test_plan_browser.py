@@ -6,8 +6,8 @@ from urllib.parse import urlencode
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.helpers import PageVisit
-from tests.conftest import ARTIFACTS, DESKTOP, PHONE
+from tests.helpers.app import ARTIFACTS
+from tests.helpers.browser import DESKTOP, PHONE, PageVisit
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.browser.helpers import PageVisit
-from tests.conftest import PHONE
+from tests.helpers.browser import PHONE, PageVisit
 
 pytestmark = pytest.mark.browser
 

@@ -9,10 +9,8 @@ import pytest
 
 from portal.extensions import db
 from portal.staff.models import StaffUser
-from tests.browser.helpers import PageVisit
-from tests.browser.test_staff_browser import sign_in_by_form
-from tests.conftest import PHONE
-from tests.staff.conftest import password_hash
+from tests.helpers.browser import PHONE, PageVisit, sign_in_by_form
+from tests.helpers.staff import password_hash
 
 pytestmark = pytest.mark.browser
 _usernames = itertools.count()

@@ -10,9 +10,8 @@ from axe_playwright_python.sync_playwright import Axe
 from portal.extensions import db
 from portal.staff.auth import issue_setup_token
 from portal.staff.models import StaffUser
-from tests.browser.helpers import AXE_OPTIONS, PageVisit
-from tests.conftest import DESKTOP, PHONE
-from tests.staff.conftest import PASSWORD, add_application, password_hash
+from tests.helpers.browser import AXE_OPTIONS, DESKTOP, PHONE, PageVisit, sign_in_by_form
+from tests.helpers.staff import PASSWORD, add_application, password_hash
 
 pytestmark = pytest.mark.browser
 
@@ -54,19 +53,6 @@ def check(visit, screenshots, name):
     assert count == 0, report
     assert visit.foreign_requests() == []
     visit.screenshot(screenshots, name)
-
-
-def sign_in_by_form(page, base_url, username, secret, on_code_page=None):
-    page.goto(base_url + "/staff/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/staff/login/code")
-    if on_code_page:
-        on_code_page()
-    page.fill("#code", pyotp.TOTP(secret).now())
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/staff/")
 
 
 def test_sign_in_and_setup_pages_pass_axe_on_a_phone(browser, live_server, screenshots, desk_people):

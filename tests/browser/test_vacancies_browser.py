@@ -5,8 +5,7 @@ import pytest
 from portal.extensions import db
 from portal.vacancies.demo import clear_demo, load_demo
 from portal.vacancies.models import Vacancy
-from tests.browser.helpers import PageVisit
-from tests.conftest import PHONE
+from tests.helpers.browser import PHONE, PageVisit
 
 pytestmark = pytest.mark.browser
 MAX_PAGE_BYTES = 30 * 1024

@@ -3,8 +3,9 @@
 import secrets
 
 from portal.employers.demo import DEMO_CARDS
-from tests.conftest import Page, make_app
-from tests.employers.conftest import add_card, card_ids_on, cards
+from tests.helpers.app import make_app
+from tests.helpers.employers import add_card, card_ids_on, cards
+from tests.helpers.pages import Page
 
 
 def production_app(tmp_path):

@@ -8,17 +8,8 @@ import pytest
 from portal.audit import AuditEvent
 from portal.employers.models import Employer
 from portal.extensions import db
-from tests.conftest import Page
-from tests.employers.conftest import (
-    TODAY,
-    VALID_SIGNUP,
-    add_card,
-    card_ids_on,
-    cards,
-    send_signup,
-    signups,
-    staff_post,
-)
+from tests.helpers.employers import TODAY, VALID_SIGNUP, add_card, card_ids_on, cards, send_signup, signups, staff_post
+from tests.helpers.pages import Page
 
 
 def audit(app, action):

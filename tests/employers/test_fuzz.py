@@ -4,8 +4,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import make_app
-from tests.employers.conftest import VALID_SIGNUP, hidden_fields
+from tests.helpers.app import make_app
+from tests.helpers.employers import VALID_SIGNUP, hidden_fields
 
 URL = "/rabotodateli/stat-partnerom"
 FIELDS = sorted(set(VALID_SIGNUP) | {"website", "started", "idempotency_key", "csrf_token", "unknown"})

@@ -7,9 +7,10 @@ from sqlalchemy import inspect
 
 from portal.employers.models import EmployerReport
 from portal.extensions import db
-from tests.conftest import Page, make_app
-from tests.employers.conftest import TODAY, add_card, staff_post
-from tests.staff.conftest import sign_in
+from tests.helpers.app import make_app
+from tests.helpers.employers import TODAY, add_card, staff_post
+from tests.helpers.pages import Page
+from tests.helpers.staff import sign_in
 
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
 URL = "/rabotodateli/ustarelo"

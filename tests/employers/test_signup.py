@@ -9,15 +9,8 @@ import pytest
 
 from portal.consent import EMPLOYER_DATA_ITEMS, consent_text
 from portal.employers.forms import EmployerSignupForm
-from tests.conftest import make_app
-from tests.employers.conftest import (
-    VALID_SIGNUP,
-    cards,
-    error_messages,
-    hidden_fields,
-    send_signup,
-    signups,
-)
+from tests.helpers.app import make_app
+from tests.helpers.employers import VALID_SIGNUP, cards, error_messages, hidden_fields, send_signup, signups
 
 URL = "/rabotodateli/stat-partnerom"
 

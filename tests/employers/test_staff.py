@@ -9,9 +9,10 @@ from portal.clock import now_utc
 from portal.employers import cards as employers
 from portal.employers.models import Employer, EmployerSignup
 from portal.extensions import db
-from tests.conftest import Page, make_app
-from tests.employers.conftest import add_card, cards, send_signup, signups, staff_post
-from tests.staff.test_access import staff_rules, sweep
+from tests.helpers.app import make_app
+from tests.helpers.employers import add_card, cards, send_signup, signups, staff_post
+from tests.helpers.pages import Page
+from tests.helpers.staff import staff_rules, sweep
 
 ENDPOINTS = {
     "employers_staff.index",

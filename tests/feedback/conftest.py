@@ -1,12 +1,8 @@
 """Feedback fixtures: an app whose widget limit fuzzing cannot reach, same-origin headers, a staff client."""
 import pytest
 
-from tests.conftest import make_app
-from tests.staff.conftest import make_staff, sign_in
-
-SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
-JSON = {**SAME_ORIGIN, "Accept": "application/json"}
-GUIDE = "/posobie/kto-poluchaet"
+from tests.helpers.app import make_app
+from tests.helpers.staff import make_staff, sign_in
 
 
 @pytest.fixture

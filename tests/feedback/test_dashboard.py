@@ -12,8 +12,8 @@ from bs4 import BeautifulSoup
 from portal.clock import today_local
 from portal.extensions import db
 from portal.search.stats import SearchQueryDay
-from tests.feedback.conftest import GUIDE, SAME_ORIGIN
-from tests.staff.conftest import add_application
+from tests.helpers.feedback import GUIDE, SAME_ORIGIN
+from tests.helpers.staff import add_application
 
 STEP_GUIDE = "/kuda-idti/pervye-30-dney"
 PHONE = "+7 912 345-67-89"

@@ -1,7 +1,7 @@
 """The leaflet for prison-service staff: QR codes of the chosen guides, the site's address, the contacts."""
 from urllib.parse import parse_qs, urlsplit
 
-from tests.conftest import make_app
+from tests.helpers.app import make_app
 
 DEFAULT = ["kuda-idti/pervye-30-dney", "posobie/kto-poluchaet", "dokumenty/spisok-dokumentov",
            "sudimost/zakrytye-professii", "rabota/gde-iskat", "kuda-idti/probaciya"]
@@ -46,7 +46,7 @@ def test_without_contacts_in_the_facts_the_leaflet_says_to_leave_a_request_on_th
 
 
 def test_configured_contacts_are_printed(tmp_path):
-    from tests.conftest import Page
+    from tests.helpers.pages import Page
     app = make_app(tmp_path, CENTRE_PHONE="+7 (351) 000-00-00", CENTRE_ADDRESS="ул. Примерная, 1",
                    CENTRE_HOURS="пн–пт 9–18")
     leaflet = Page(app.test_client().get("/listovka")).check_invariants()

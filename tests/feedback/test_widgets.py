@@ -13,8 +13,9 @@ from portal.extensions import csrf, db
 from portal.feedback.models import LoyaltyAnswer, PageFeedback, ShareCount
 from portal.feedback.views import CSRF_EXEMPT_VIEWS
 from portal.feedback.widgets import PHONE_MASK, SHARE_TARGETS
-from tests.conftest import ROOT, Page, make_app
-from tests.feedback.conftest import GUIDE, JSON, SAME_ORIGIN
+from tests.helpers.app import ROOT, make_app
+from tests.helpers.feedback import GUIDE, JSON, SAME_ORIGIN
+from tests.helpers.pages import Page
 
 STEP_GUIDE = "/kuda-idti/pervye-30-dney"
 CANARY_UA = "Canary-Agent/1.0 (ua-canary)"

@@ -1,2 +1,2 @@
-"""Test helpers loaded as pytest plugins from tests/conftest.py (`pytest_plugins`): fixtures live here, so no
-test module or conftest imports a fixture from another conftest."""
+"""Test helpers, the plugins among them loaded by tests/conftest.py (`pytest_plugins`): every fixture and
+helper shared by more than one test module lives here, so no test module or conftest imports another."""

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from portal.places import directory
 from portal.places.models import Place
-from tests.places.conftest import add_place
+from tests.helpers.places import add_place
 
 
 def test_a_place_confirmed_longer_ago_than_the_setting_is_stale(app, clock):

@@ -6,10 +6,10 @@ import time
 
 from portal.extensions import db
 from portal.places.models import Place
-from tests.apply.helpers import send_form
-from tests.places.conftest import add_place
-from tests.plan.test_pages import MUST_SHOW_URL
-from tests.staff.conftest import csrf_token
+from tests.helpers.apply import send_form
+from tests.helpers.places import add_place
+from tests.helpers.plan import MUST_SHOW_URL
+from tests.helpers.staff import csrf_token
 
 
 def test_without_a_place_or_settings_the_help_box_links_to_work_russia(page):

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.places.models import Place
-from tests.conftest import make_app
-from tests.places.conftest import add_place
+from tests.helpers.app import make_app
+from tests.helpers.places import add_place
 
 GOOD_YAML = """\
 - kind: centre
@@ -150,7 +150,7 @@ def test_demo_load_adds_marked_samples_that_are_never_exported(app, runner, clie
 
 
 def test_demo_places_are_refused_in_production(tmp_path):
-    from tests.test_config import production_config
+    from tests.helpers.app import production_config
     app = make_app(tmp_path, **production_config())
     result = app.test_cli_runner().invoke(args=["demo", "load"])
     assert result.exit_code == 1 and count(app) == 0

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from tests.places.conftest import add_place
+from tests.helpers.places import add_place
 
 
 def test_with_no_place_the_directory_says_so_and_offers_the_request_form(page):

@@ -8,10 +8,9 @@ from sqlalchemy import select
 from portal.audit import AuditEvent
 from portal.extensions import db
 from portal.places.models import Place
-from tests.conftest import make_app
-from tests.places.conftest import add_place
-from tests.staff.conftest import csrf_token, make_staff, password_step
-from tests.staff.test_access import example_url
+from tests.helpers.app import make_app
+from tests.helpers.places import add_place
+from tests.helpers.staff import csrf_token, example_url, make_staff, password_step
 
 GOOD = {"kind": "shelter", "name": "Ночлег на Тестовой", "district": "leninsky", "address": "ул. Тестовая, 9",
         "phones": "+7 351 222-33-44 — дежурный", "hours_mon": "20-8", "hours_tue": "20:00-8:00",

@@ -9,14 +9,12 @@ from hypothesis import strategies as st
 
 from portal.guides.content import load_library
 from portal.plan.rules import RULES_FILE, build_plan, load_rules
-from tests.conftest import ROOT, Page
-from tests.test_security_headers import EXPECTED
+from tests.helpers.app import ROOT
+from tests.helpers.pages import EXPECTED, Page
+from tests.helpers.plan import MUST_SHOW, MUST_SHOW_URL
 
 LIBRARY = load_library(ROOT / "portal" / "content")
 RULES = load_rules(ROOT / "portal" / "content" / RULES_FILE, LIBRARY.guides)
-MUST_SHOW = {"released": "soon", "passport": "missing", "housing": "no_place", "supervision": "none",
-             "benefit": "wanted", "goal": "job", "situation": "nothing"}
-MUST_SHOW_URL = "/plan/itog?" + urlencode(MUST_SHOW)
 BENEFIT_YES = {"released": "recent", "citizen": "russian", "blockers": "clear", "worked": "little",
                "passport": "have", "housing": "registered"}
 

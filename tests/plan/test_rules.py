@@ -19,7 +19,7 @@ from portal.plan.rules import (
     plan_stages,
     read_answers,
 )
-from tests.conftest import ROOT, make_app
+from tests.helpers.app import ROOT, make_app
 
 CONTENT = ROOT / "portal" / "content"
 LIBRARY = load_library(CONTENT)

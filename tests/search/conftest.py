@@ -5,7 +5,8 @@ Tests that break, delete or rebuild an index use the shared `app` fixture instea
 import pytest
 
 from portal.search import index as search_index
-from tests.conftest import make_app, page_getter
+from tests.helpers.app import make_app
+from tests.helpers.pages import page_getter
 
 
 @pytest.fixture(scope="session")

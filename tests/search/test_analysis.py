@@ -19,7 +19,7 @@ from portal.search.index import (
     ru_lemmas,
     sanitize_query,
 )
-from tests.conftest import ROOT
+from tests.helpers.app import ROOT
 
 # ---------------------------------------------------------------- analyzer
 

@@ -8,8 +8,8 @@ import pytest
 
 from portal.search import index as search_index
 from portal.search.index import POINTER, current_version, rebuild
-from tests.conftest import make_app
-from tests.search.helpers import page_text, result_keys
+from tests.helpers.app import make_app
+from tests.helpers.search import page_text, result_keys
 
 UNAVAILABLE = "Поиск временно недоступен."
 

@@ -16,7 +16,7 @@ from whoosh.qparser import QueryParser
 
 from portal.search import index as search_index
 from portal.search.index import POINTER, current_version, index_status, make_schema, read_meta, rebuild
-from tests.conftest import ROOT, make_app
+from tests.helpers.app import ROOT, make_app
 
 
 def _builds(folder):

@@ -2,7 +2,7 @@
 (security review F-10: 70 searches in 0.9 s from one client, no limit)."""
 import pytest
 
-from tests.conftest import make_app
+from tests.helpers.app import make_app
 
 
 def client_at(app, address):

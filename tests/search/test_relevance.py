@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from portal.search import index as search_index
-from tests.search.helpers import page_text, result_keys
+from tests.helpers.search import page_text, result_keys
 
 QUERIES = yaml.safe_load((Path(__file__).resolve().parents[1] / "search_queries.yaml").read_text("utf-8"))
 MIN_TOP3 = 0.90

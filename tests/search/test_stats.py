@@ -14,7 +14,7 @@ from portal.clock import today_local
 from portal.extensions import db
 from portal.search import stats as search_stats
 from portal.search.stats import SearchQueryDay
-from tests.conftest import ROOT
+from tests.helpers.app import ROOT
 
 CANARY = "канарейка-запрос"
 

@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portal.search.index import MAX_PAGES
-from tests.conftest import ROOT, make_app
-from tests.search.helpers import page_text, result_keys
+from tests.helpers.app import ROOT, make_app
+from tests.helpers.search import page_text, result_keys
 
 SUGGEST_JS = ROOT / "portal" / "static" / "suggest.js"
 

@@ -14,8 +14,8 @@ from portal.apply.models import Application, ApplicationNote
 from portal.audit import AuditEvent
 from portal.exports import csv_cell
 from portal.extensions import db
-from tests.conftest import Page
-from tests.staff.conftest import CANARY, add_application, csrf_token
+from tests.helpers.pages import Page
+from tests.helpers.staff import CANARY, add_application, csrf_token
 
 
 def now():

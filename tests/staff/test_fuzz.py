@@ -5,8 +5,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import make_app
-from tests.staff.conftest import add_application, make_staff, sign_in
+from tests.helpers.app import make_app
+from tests.helpers.staff import add_application, make_staff, sign_in
 
 ANY_TEXT = st.text(max_size=300) | st.sampled_from(
     ["", " ", "\x00", "a" * 5000, "١٢٣٤٥٦", "123 456", "<script>"]

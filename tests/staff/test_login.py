@@ -10,17 +10,8 @@ from portal.audit import AuditEvent
 from portal.extensions import db
 from portal.staff import auth as staff_auth
 from portal.staff.models import StaffSession, StaffUser
-from tests.conftest import make_app
-from tests.staff.conftest import (
-    PASSWORD,
-    code_at,
-    code_step,
-    csrf_token,
-    logout,
-    make_staff,
-    password_step,
-    sign_in,
-)
+from tests.helpers.app import make_app
+from tests.helpers.staff import PASSWORD, code_at, code_step, csrf_token, logout, make_staff, password_step, sign_in
 
 
 def test_a_full_sign_in_reaches_the_desk_and_is_audited(app, staff, clock):
@@ -354,7 +345,7 @@ def test_the_login_form_has_no_remember_me_and_sets_no_lasting_cookie(app, staff
 
 
 def test_the_production_staff_cookie_is_host_only_and_secure(tmp_path):
-    from tests.conftest import make_app
+    from tests.helpers.app import make_app
 
     app = make_app(
         tmp_path,

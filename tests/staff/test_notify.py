@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from portal.apply import notify
-from tests.staff.conftest import CANARY
+from tests.helpers.staff import CANARY
 
 APPLICATION = SimpleNamespace(
     id=42,

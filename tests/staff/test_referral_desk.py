@@ -2,7 +2,7 @@
 import re
 from datetime import date
 
-from tests.staff.conftest import add_application
+from tests.helpers.staff import add_application
 
 
 def test_referrals_come_by_release_date(app, signed_in):
@@ -58,7 +58,7 @@ def test_assigning_a_colleague_is_shown_on_the_list_and_audited(app, signed_in, 
 
     from portal.audit import AuditEvent
     from portal.extensions import db
-    from tests.staff.conftest import csrf_token, make_staff
+    from tests.helpers.staff import csrf_token, make_staff
 
     colleague = make_staff(app, username="boris")
     application_id = add_application(app)

@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 from portal.apply.models import Application
 from portal.audit import AuditEvent
 from portal.extensions import db
-from tests.staff.conftest import add_application, csrf_token, sign_in
+from tests.helpers.staff import add_application, csrf_token, sign_in
 
 
 def change(client, application_id, status):

@@ -9,7 +9,7 @@ from portal.apply.models import Application, ApplicationNote
 from portal.audit import AuditEvent
 from portal.extensions import db
 from portal.staff.retention import PERSONAL_COLUMNS, purge_closed_applications
-from tests.staff.conftest import CANARY, add_application
+from tests.helpers.staff import CANARY, add_application
 
 
 def counts(app):

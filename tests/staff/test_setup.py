@@ -8,8 +8,8 @@ from sqlalchemy import select
 from portal.audit import AuditEvent
 from portal.extensions import db
 from portal.staff.models import StaffSession, StaffSetupToken, StaffUser
-from tests.conftest import Page
-from tests.staff.conftest import code_at, code_step, hidden_fields, password_step, sign_in
+from tests.helpers.pages import Page
+from tests.helpers.staff import code_at, code_step, hidden_fields, password_step, sign_in
 
 NEW_PASSWORD = "жёлтый автобус едет на Северо-Запад"
 

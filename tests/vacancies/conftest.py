@@ -1,22 +1,8 @@
 """Fixtures of the vacancies area: a fake API over real HTTP, and an app whose sync points at it."""
 import pytest
 
-from portal.vacancies.demo import sample_records
-from tests.conftest import make_app
-from tests.vacancies.fake_api import FakeApi
-
-
-def records_with_quirks(count=250):
-    """`count` generated records plus the API's quirks: two duplicates, HTML, one without coordinates or pay."""
-    records = sample_records(count, marker="")
-    records[3]["duty"] = "<p>Сварка&nbsp;<b>труб</b>.<br>Звонить: +7 (912) 345-67-89, hr@example.org</p>"
-    records[5]["addresses"] = {"address": [{"location": "Челябинская область, г Копейск"}]}
-    for key in ("salary_min", "salary_max", "salary"):
-        records[5].pop(key, None)
-    for source in (records[10], records[11]):
-        twin = {**source, "id": source["id"][:-4] + "ffff"}
-        records.append(twin)
-    return records
+from tests.helpers.app import make_app
+from tests.helpers.vacancies import FakeApi, records_with_quirks
 
 
 @pytest.fixture

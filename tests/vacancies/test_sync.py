@@ -139,7 +139,7 @@ def test_lenient_json_reads_invalid_escapes_as_backslashes():
 
 
 def test_from_file_imports_saved_pages(tmp_path, runner, app):
-    from tests.vacancies.conftest import records_with_quirks
+    from tests.helpers.vacancies import records_with_quirks
     records = records_with_quirks()
     folder = tmp_path / "pages"
     folder.mkdir()

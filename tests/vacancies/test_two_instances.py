@@ -1,7 +1,7 @@
 """Two app instances on one PostgreSQL: a sync through one is served by the other at once (no restart)."""
 import re
 
-from tests.conftest import make_app
+from tests.helpers.app import make_app
 
 
 def _count(client, query=""):

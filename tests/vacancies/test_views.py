@@ -7,7 +7,8 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.vacancies.demo import load_demo
 from portal.vacancies.models import Vacancy
-from tests.conftest import make_app, page_getter
+from tests.helpers.app import make_app
+from tests.helpers.pages import page_getter
 
 
 @pytest.fixture(scope="module")

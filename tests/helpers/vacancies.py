@@ -11,7 +11,7 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from portal.vacancies.demo import envelope
+from portal.vacancies.demo import envelope, sample_records
 
 
 class FakeApi:
@@ -102,3 +102,16 @@ class FakeApi:
                 pass
 
         return Handler
+
+
+def records_with_quirks(count=250):
+    """`count` generated records plus the API's quirks: two duplicates, HTML, one without coordinates or pay."""
+    records = sample_records(count, marker="")
+    records[3]["duty"] = "<p>Сварка&nbsp;<b>труб</b>.<br>Звонить: +7 (912) 345-67-89, hr@example.org</p>"
+    records[5]["addresses"] = {"address": [{"location": "Челябинская область, г Копейск"}]}
+    for key in ("salary_min", "salary_max", "salary"):
+        records[5].pop(key, None)
+    for source in (records[10], records[11]):
+        twin = {**source, "id": source["id"][:-4] + "ffff"}
+        records.append(twin)
+    return records

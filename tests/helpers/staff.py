@@ -128,3 +128,30 @@ def add_application(app, **fields):
         db.session.add(application)
         db.session.commit()
         return application.id
+
+
+def staff_rules(app):
+    return [
+        rule for rule in app.url_map.iter_rules() if rule.rule == "/staff" or rule.rule.startswith("/staff/")
+    ]
+
+
+def example_url(rule):
+    values = {
+        name: 1 if "int" in type(rule._converters[name]).__name__.lower() else "x" * 40
+        for name in rule.arguments
+    }
+    return rule.build(values, append_unknown=False)[1]
+
+
+def sweep(client, app, skip=()):
+    """(endpoint, method, url, status, location) for every method of every /staff rule."""
+    results = []
+    for rule in staff_rules(app):
+        if rule.endpoint in skip:
+            continue
+        url = example_url(rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(url, method=method)
+            results.append((rule.endpoint, method, url, response.status_code, response.location or ""))
+    return results

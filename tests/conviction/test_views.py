@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portal.conviction.rules import FIELDS
-from tests.conftest import Page
+from tests.helpers.pages import Page
 
 START = "/proverka-sudimosti"
 ANSWER = "/proverka-sudimosti/otvet"
@@ -352,7 +352,7 @@ def test_the_obligations_guide_is_linked_once_the_library_has_it(app, page):
 def test_lawyer_review_date_shows_once_the_centre_fills_it(tmp_path):
     import yaml
 
-    from tests.conftest import ROOT, make_app
+    from tests.helpers.app import ROOT, make_app
     data = yaml.safe_load((ROOT / "portal" / "content" / "conviction.yaml").read_text(encoding="utf-8"))
     data["reviewed_by_lawyer"] = "2026-11-20"
     rules = tmp_path / "conviction.yaml"

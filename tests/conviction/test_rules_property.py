@@ -26,7 +26,7 @@ from portal.conviction.rules import (
     expungement,
     load_rules,
 )
-from tests.conftest import ROOT
+from tests.helpers.app import ROOT
 
 RULES = load_rules(ROOT / "portal" / "content" / "conviction.yaml")
 TODAY = date(2026, 11, 26)

@@ -38,7 +38,7 @@ from portal.conviction.rules import (
     summary,
 )
 from portal.guides.content import ContentError
-from tests.conftest import ROOT
+from tests.helpers.app import ROOT
 
 RULES_FILE = ROOT / "portal" / "content" / "conviction.yaml"
 RULES = load_rules(RULES_FILE)

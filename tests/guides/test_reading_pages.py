@@ -82,6 +82,6 @@ def test_pages_without_main_text_to_read_do_not_load_the_script(page, url):
 def test_listen_script_stays_within_its_budget():
     import gzip
 
-    from tests.conftest import ROOT
+    from tests.helpers.app import ROOT
     script = (ROOT / "portal" / "static" / "listen.js").read_bytes()
     assert len(gzip.compress(script, 9)) <= 4 * 1024

@@ -14,7 +14,7 @@ from portal.guides.glossary import (
     parse_glossary,
     phrase_forms,
 )
-from tests.conftest import FIXTURE_CONTENT, ROOT
+from tests.helpers.app import FIXTURE_CONTENT, ROOT
 
 TERMS = [
     {"key": "uii", "term": "УИИ", "variants": ["уголовно-исполнительная инспекция"],

@@ -15,7 +15,7 @@ from portal.guides.content import (
     split_front_matter,
     validate_meta,
 )
-from tests.conftest import FIXTURE_CONTENT, ROOT
+from tests.helpers.app import FIXTURE_CONTENT, ROOT
 
 CASES = ROOT / "tests" / "fixtures" / "content" / "cases"
 LINT = {"CONTENT_MAX_AVG_SENTENCE_WORDS": 15, "CONTENT_MAX_SENTENCE_WORDS": 30, "CONTENT_MIN_READABILITY": 50}

@@ -6,7 +6,8 @@ import pytest
 from flask_babel import force_locale, ngettext
 
 from portal.guides.content import load_library
-from tests.conftest import ROOT, Page
+from tests.helpers.app import ROOT
+from tests.helpers.pages import Page
 
 LIBRARY = load_library(ROOT / "portal" / "content")
 GUIDE_URLS = [f"/{key}" for key in sorted(LIBRARY.guides)]
