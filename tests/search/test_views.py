@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.search.index import MAX_PAGES
+from portal.search.query import MAX_PAGES
 from tests.conftest import ROOT, make_app
 from tests.search.helpers import page_text, result_keys
 
