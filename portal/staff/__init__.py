@@ -1,6 +1,8 @@
 """The staff desk: sign-in, the requests, the figures; closed to everyone else.
 
-- auth.py: accounts, passwords, sign-in throttling, `flask staff …`
+- auth.py: sessions, the two-step login, sign-in throttling, accounts and setup links
+- credentials.py: passwords (argon2id, the policy) and TOTP codes
+- cli.py: `flask staff …`
 - forms.py: the sign-in and desk forms
 - desk.py: the queue of requests, statuses, CSV export
 - retention.py: `flask requests purge` (personal data kept only as long as the consent says)
@@ -11,8 +13,10 @@
 
 def init_app(app):
     from portal.staff import auth, dashboard, retention, views
+    from portal.staff.cli import staff_cli
 
     auth.init_app(app)
+    app.cli.add_command(staff_cli)
     retention.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(dashboard.bp)
