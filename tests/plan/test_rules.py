@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from portal.apply.applications import HELP_KINDS
-from portal.guides.content import BUREAUCRATIC_RES, ContentError, load_library, sentences, words
+from portal.guides.content import ContentError, load_library
+from portal.guides.lint import BUREAUCRATIC_RES, sentences, words
 from portal.plan.rules import (
     RULES_FILE,
     benefit_check,
