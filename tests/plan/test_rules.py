@@ -10,13 +10,13 @@ import yaml
 from portal.apply.applications import HELP_KINDS
 from portal.guides.content import ContentError, load_library
 from portal.guides.lint import BUREAUCRATIC_RES, sentences, words
+from portal.plan.loading import load_rules
 from portal.plan.rules import (
     RULES_FILE,
     benefit_check,
     build_plan,
     first_missing,
     help_codes,
-    load_rules,
     plan_stages,
     read_answers,
 )
