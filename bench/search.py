@@ -4,7 +4,7 @@ Corpora: the real guides, then generated Russian corpora of 1,000 and 10,000 doc
 the guides' own text (fixed seed), so word frequencies and phrases look like the real thing. Query kinds:
 single words, several words, quoted phrases, one-edit typos (fuzzy) and words typed in the Latin layout.
 
-Whoosh is measured through `portal.search.index.search_page`: everything a visitor's search costs
+Whoosh is measured through `portal.search.query.search_page`: everything a visitor's search costs
 (synonyms, typo handling, layout repair, "did you mean", top 10 with snippets), uncached. FTS5 gets the
 same queries on a PyStemmer-stemmed, ё-folded, stop-filtered column with bm25 ranking and top 10 titles;
 its "fuzzy" is emulated with one-edit variants of the stem found in the vocabulary, its layout repair by
@@ -31,11 +31,13 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 import Stemmer  # noqa: E402
 
 from portal.guides.content import load_library  # noqa: E402
-from portal.search import index as si  # noqa: E402
+from portal.search import analysis, synonyms  # noqa: E402
+from portal.search import index as search_index  # noqa: E402
+from portal.search import query as search_query  # noqa: E402
 
 SEED = 20261126
 KINDS = ("single", "multi", "phrase", "fuzzy", "layout")
-CYR_TO_LAT = str.maketrans(si._CYR, si._LAT)
+CYR_TO_LAT = str.maketrans(analysis._CYR, analysis._LAT)
 WORD_RE = re.compile(r"[а-яё]+", re.I)
 _stemmer = Stemmer.Stemmer("russian")
 
@@ -44,7 +46,7 @@ _stemmer = Stemmer.Stemmer("russian")
 
 def guide_corpus():
     library = load_library(ROOT / "portal" / "content")
-    return list(si.guide_documents(library))
+    return list(search_index.guide_documents(library))
 
 
 def _lines(documents):
@@ -98,11 +100,11 @@ def _typo(word, rng):
 def query_sets(documents, rng, n):
     """Deterministic query sets from the corpus's own words and phrases."""
     words = [w.lower() for d in documents for w in WORD_RE.findall(d["body"])]
-    content = [w for w in words if w not in si.RU_STOP and len(w) > 3]
+    content = [w for w in words if w not in analysis.RU_STOP and len(w) > 3]
     long_words = [w for w in content if len(w) >= 6]
     lines = [[w.lower() for w in line if WORD_RE.fullmatch(w)] for line in _lines(documents)]
     pairs = [(a, b) for line in lines for a, b in zip(line, line[1:], strict=False)
-             if a not in si.RU_STOP and b not in si.RU_STOP and len(a) > 3 and len(b) > 3]
+             if a not in analysis.RU_STOP and b not in analysis.RU_STOP and len(a) > 3 and len(b) > 3]
     return {
         "single": [rng.choice(content) for _ in range(n)],
         "multi": [" ".join(rng.choice(content) for _ in range(rng.randint(2, 3))) for _ in range(n)],
@@ -120,21 +122,21 @@ class WhooshEngine:
 
     def __init__(self, folder):
         self.folder = folder
-        self.synonyms = si.load_synonyms(ROOT / "portal" / "content" / "synonyms.yaml")
+        self.synonyms = synonyms.load_synonyms(ROOT / "portal" / "content" / "synonyms.yaml")
 
     def build(self, documents):
         started = time.perf_counter()
-        si.build_index(self.folder, documents, "bench")
+        search_index.build_index(self.folder, documents, "bench")
         self.build_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        self.holder = si.IndexHolder(self.folder, cache_size=0)
+        self.holder = search_index.IndexHolder(self.folder, cache_size=0)
         self._context = self.holder.searcher()
         self.searcher, _version = self._context.__enter__()
         self.open_ms = (time.perf_counter() - started) * 1000
         self.size_mb = sum(p.stat().st_size for p in Path(self.folder).rglob("*") if p.is_file()) / 1e6
 
     def query(self, text, kind):
-        outcome = si.search_page(self.searcher, text, self.synonyms, page=1, per_page=10)
+        outcome = search_query.search_page(self.searcher, text, self.synonyms, page=1, per_page=10)
         return [hit.key for hit in outcome.hits]
 
     def close(self):
@@ -150,19 +152,19 @@ class WhooshBare:
 
     def __init__(self, full):
         self.full = full
-        self.parser = si.make_parser(full.searcher.schema)
+        self.parser = search_query.make_parser(full.searcher.schema)
 
     def query(self, text, kind):
         from whoosh import query as wq
         searcher = self.full.searcher
         if kind == "layout":
-            text = si.fix_layout(text) or text
+            text = analysis.fix_layout(text) or text
         if kind == "fuzzy":
-            word = si.plain_words(text)[0]
+            word = analysis.plain_words(text)[0]
             q = wq.Or([wq.Term("plain", word), wq.FuzzyTerm("plain", word, maxdist=1, prefixlength=1)])
         else:
             q = self.parser.parse(text)
-        results, _total, _partial = si._collect(searcher, q, 10, 0.5)
+        results, _total, _partial = search_query._collect(searcher, q, 10, 0.5)
         return [hit["title"] for hit in results]
 
 
@@ -170,7 +172,7 @@ class WhooshBare:
 
 def fts_terms(text):
     words = [w.lower().replace("ё", "е") for w in WORD_RE.findall(text)]
-    return [_stemmer.stemWord(w) for w in words if w not in si.RU_STOP and len(w) > 1]
+    return [_stemmer.stemWord(w) for w in words if w not in analysis.RU_STOP and len(w) > 1]
 
 
 def _edits1(stem):
@@ -222,7 +224,7 @@ class FtsEngine:
 
     def query(self, text, kind):
         if kind == "layout":
-            text = si.fix_layout(text) or text
+            text = analysis.fix_layout(text) or text
         terms = fts_terms(text)
         if kind == "phrase":
             return self._run('"' + " ".join(terms) + '"' if terms else "")

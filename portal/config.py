@@ -31,7 +31,7 @@ DATABASE_URL = ""
 SQLITE_BUSY_TIMEOUT = 5.0  # seconds a write waits for another writer before the person is told to retry
 SEARCH_INDEX_DIR = str(PROJECT_DIR / "search_index")
 
-# Search (portal/search/index.py, docs/search.md).
+# Search (portal/search/, docs/search.md).
 SEARCH_BUILD_ON_START = True  # build the index at start-up when missing, corrupt or older than the content
 SEARCH_BUILD_LOCK_TIMEOUT = 120  # seconds a starting worker waits while another one builds the index
 SEARCH_KEEP_BUILDS = 1  # previous index builds kept next to the published one, for rollback

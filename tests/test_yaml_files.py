@@ -34,7 +34,7 @@ def test_only_safe_yaml_is_read():
 
 
 def test_the_rules_files_refuse_a_repeated_key(tmp_path):
-    from portal.conviction.rules import load_rules
+    from portal.conviction.loading import load_rules
     from portal.guides.content import ContentError
     path = tmp_path / "conviction.yaml"
     path.write_text("sources: []\nsources: []\n", encoding="utf-8")

@@ -13,10 +13,12 @@ from flask_babel import ngettext
 from markupsafe import Markup
 
 from portal.clock import today_local
+from portal.conviction.bans import assess_all, summary
+from portal.conviction.loading import load_rules
+from portal.conviction.questions import EARLIEST_DATE, answers_from, latest_date, next_question, screen_params
 from portal.conviction.rules import (
     ADULT,
     CATEGORY_IDS,
-    EARLIEST_DATE,
     MINOR,
     NO,
     PRISON,
@@ -24,14 +26,7 @@ from portal.conviction.rules import (
     SUSPENDED,
     UNKNOWN,
     YES,
-    answers_from,
-    assess_all,
     expungement,
-    latest_date,
-    load_rules,
-    next_question,
-    screen_params,
-    summary,
 )
 from portal.guides.content import get_library
 from portal.i18n import current_lang, localized_route

@@ -1,4 +1,5 @@
-"""Friendly employers: the cards of /rabotodateli, the sign-up, staff review, reports and the search hook.
+"""Friendly employers: the cards of /rabotodateli, the sign-up, staff review and reports (the search hook is
+search.py, `flask demo|employers` cli.py).
 
 A card is public only while `status == "confirmed"` and the centre confirmed it within
 EMPLOYER_CONFIRMATION_MONTHS (6); older confirmed cards are "stale": hidden from the public and flagged
@@ -8,27 +9,18 @@ The representative's contacts (EmployerSignup) are personal data: staff-only, an
 `flask employers purge` once the card has been hidden for EMPLOYER_CONTACT_RETENTION_DAYS. Reports of
 «информация устарела» are a count per card and day, nothing about the visitor.
 
-Search: the index builder (portal/search/index.py) asks `search_documents(app)` for the public cards and
-mixes a hash of them into the index's content hash, so an index built before a card changed reads as
-stale; every staff change calls `refresh_search()`, which rebuilds only when that hash moved. The search
-page drops any card hit that is no longer public (a card can age out between two builds).
-
 Employers from the centre's job fairs (facts-ru.md, section 5) are never loaded as data: staff see them
 only as a list of whom to invite (INVITE_FIRST).
 """
-import hashlib
-import json
 import logging
 import re
 from datetime import date
 
-import click
-from flask import current_app, g
-from flask.cli import AppGroup
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from portal.audit import record
 from portal.clock import now_utc, today_local
@@ -337,18 +329,6 @@ def hide_card(card, staff):
     card.status_changed_at = now_utc()
     record(staff, "employer_hidden", "employer", card.id, f"{old}->hidden")
 
-
-def refresh_search():
-    """Rebuild the search index if the public cards changed; a failure never undoes the staff change."""
-    from portal.search import index as search_index
-    app = current_app._get_current_object()
-    try:
-        return search_index.rebuild(app, force=False)
-    except Exception as error:  # the index is rebuilt at the next change, `flask search build` or restart
-        log.error("search index not rebuilt after an employer change: %s", type(error).__name__)
-        return None
-
-
 EXPORT_HEADER = [_l("Card"), _l("Status"), _l("Confirmed by the centre"), _l("Company"), _l("INN"),
                  _l("Contact person"), _l("Phone"), _l("E-mail"), _l("District"), _l("Industry"),
                  _l("Kinds of work"), _l("Schedule"), _l("Pay"), _l("What they offer"), _l("Cannot accept"),
@@ -397,144 +377,3 @@ def purge_contacts(days, actor="system", now=None):
         signup.purged_at = moment
     record(actor, "employer_purge", detail=f"purged={len(due)}; days={days}")
     return len(due)
-
-
-# ---------------------------------------------------------------- search hook
-
-def card_document(card):
-    """A card as a search document of section "employer"; labels in Russian, the language of the index."""
-    labels = [label(INDUSTRIES, card.industry), label(DISTRICTS, card.district),
-              label(SCHEDULES, card.schedule)]
-    keywords = "\n".join([*labels, *offers_of(card), "работодатель", "работа после освобождения"])
-    summary = f"{label(INDUSTRIES, card.industry)}, {label(DISTRICTS, card.district)}. {card.kinds_of_work}"
-    body = "\n".join([summary, *offers_of(card), card.pay_range or ""]).strip()
-    return {"key": f"employer/{card.id}", "section": "employer", "title": card.name, "keywords": keywords,
-            "summary": summary, "body": body, "plain": "\n".join((card.name, keywords, body))}
-
-
-def search_hits(keys):
-    """{search key: card} for the keys ("employer/<id>") whose card is public today; others are left out."""
-    ids = {}
-    for key in keys:
-        _kind, _, raw = key.partition("/")
-        if raw.isascii() and raw.isdigit():
-            ids[int(raw)] = key
-    if not ids:
-        return {}
-    cards = db.session.execute(public_query().where(Employer.id.in_(ids))).scalars()
-    return {ids[card.id]: card for card in cards}
-
-
-def search_documents(app):
-    """(hash, documents) of today's public cards for the index builder; ("", []) when there are none or
-    the table does not exist yet (a fresh database before `flask db upgrade`)."""
-    with app.app_context():
-        g.lang_code = "ru"  # the index is Russian whatever page asked for the rebuild
-        try:
-            cards = public_cards()
-        except SQLAlchemyError as error:
-            db.session.rollback()
-            log.info("employer cards not indexed: %s", type(error).__name__)
-            return "", []
-        documents = [card_document(card) for card in cards]
-    if not documents:
-        return "", []
-    digest = hashlib.sha256(json.dumps(documents, ensure_ascii=False, sort_keys=True).encode("utf-8"))
-    return digest.hexdigest(), documents
-
-
-# ---------------------------------------------------------------- demo data and the CLI
-
-def load_demo(actor="cli"):
-    """Replace the demo cards with the marked demo set; returns how many were loaded."""
-    from portal.employers.demo import DEMO_CARDS
-    clear_demo(actor=None)
-    moment = now_utc()
-    day = today_local()
-    for values in DEMO_CARDS:
-        if not values["name"].startswith(DEMO_PREFIX):  # a demo card must never pass for a real employer
-            raise ValueError(f"demo card without «{DEMO_PREFIX}»: {values['name']}")
-        db.session.add(Employer(**values, status="confirmed", confirmed_at=day, status_changed_at=moment,
-                                is_demo=True, created_at=moment, updated_at=moment))
-    record(actor, "demo_load", "employer", detail=f"cards={len(DEMO_CARDS)}")
-    return len(DEMO_CARDS)
-
-
-def clear_demo(actor="cli"):
-    """Delete every demo card (and its reports); real cards are never touched."""
-    ids = db.session.execute(select(Employer.id).where(Employer.is_demo.is_(True))).scalars().all()
-    if ids:
-        db.session.execute(delete(EmployerReport).where(EmployerReport.employer_id.in_(ids)))
-        db.session.execute(delete(EmployerSignup).where(EmployerSignup.employer_id.in_(ids)))
-        db.session.execute(delete(Employer).where(Employer.id.in_(ids)))
-    if actor:
-        record(actor, "demo_clear", "employer", detail=f"cards={len(ids)}")
-    else:
-        db.session.flush()
-    return len(ids)
-
-
-demo_cli = AppGroup("demo", help="Demo employer cards for development and tests (never in production).")
-employers_cli = AppGroup("employers", help="The friendly-employers directory.")
-
-
-def _refuse_in_production():
-    from portal.config import is_production
-    if is_production(current_app):
-        click.echo("Демо-данные в рабочем режиме (PORTAL_ENV=production) не загружаются и не удаляются.",
-                   err=True)
-        raise SystemExit(1)
-
-
-@demo_cli.command("load")
-def demo_load_command():
-    """Load the demo employer cards, each named «Пример: …» and marked as an example."""
-    _refuse_in_production()
-    count = load_demo()
-    from portal.cli import run_demo_sets  # other areas' samples (the places directory)
-    others = run_demo_sets(current_app, "load")
-    refresh_search()
-    click.echo(f"Загружено демо-карточек работодателей: {count}. Убрать: flask demo clear")
-    for name, loaded in others:
-        click.echo(f"Загружено примеров ({name}): {loaded}.")
-
-
-@demo_cli.command("clear")
-def demo_clear_command():
-    """Delete the demo employer cards."""
-    _refuse_in_production()
-    count = clear_demo()
-    from portal.cli import run_demo_sets
-    others = run_demo_sets(current_app, "clear")
-    refresh_search()
-    click.echo(f"Удалено демо-карточек: {count}.")
-    for name, removed in others:
-        click.echo(f"Удалено примеров ({name}): {removed}.")
-
-
-@employers_cli.command("purge")
-@click.option("--days", type=click.IntRange(min=0), default=None,
-              help="Erase contacts of cards hidden more than this many days ago "
-                   "(default: EMPLOYER_CONTACT_RETENTION_DAYS, 30).")
-def purge_command(days):
-    """Erase the representatives' contacts of long-hidden cards. Safe to run again; run it daily."""
-    if days is None:
-        days = int(current_app.config["EMPLOYER_CONTACT_RETENTION_DAYS"])
-    count = purge_contacts(days)
-    click.echo(f"Удалены контактные данные работодателей, скрытых более {days} дн. назад: {count}.")
-
-
-@employers_cli.command("stale")
-def stale_command():
-    """List cards that dropped off the public list because their confirmation is too old."""
-    stale = staff_groups()["stale"]
-    for card in stale:
-        click.echo(f"{card.id}\t{card.confirmed_at:%d.%m.%Y}\t{card.name}")
-    click.echo(f"Нужно подтвердить заново: {len(stale)}.")
-
-
-def init_app(app):
-    from portal.search import index as search_index
-    search_index.register_source(app, "employer", search_documents, resolve=search_hits, shown_as="employer")
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(employers_cli)

@@ -1,8 +1,16 @@
 """The demo employer cards loaded by `flask demo load`: invented companies, each named «Пример: …».
 
 None of these is a real employer and none of the details is a fact: they exist so that developers, testers
-and staff in training see a filled directory. Production refuses to load them.
+and staff in training see a filled directory. Production refuses to load them. `load_demo` and `clear_demo`
+put them in and take them out.
 """
+from sqlalchemy import delete, select
+
+from portal.audit import record
+from portal.clock import now_utc, today_local
+from portal.employers.cards import DEMO_PREFIX
+from portal.employers.models import Employer, EmployerReport, EmployerSignup
+from portal.extensions import db
 
 DEMO_CARDS = [
     {
@@ -54,3 +62,31 @@ DEMO_CARDS = [
         "how_to_apply": "direct", "apply_contact": "Приходите в будни с 10 до 12: офис управляющей компании",
     },
 ]
+
+
+def load_demo(actor="cli"):
+    """Replace the demo cards with the marked demo set; returns how many were loaded."""
+    clear_demo(actor=None)
+    moment = now_utc()
+    day = today_local()
+    for values in DEMO_CARDS:
+        if not values["name"].startswith(DEMO_PREFIX):  # a demo card must never pass for a real employer
+            raise ValueError(f"demo card without «{DEMO_PREFIX}»: {values['name']}")
+        db.session.add(Employer(**values, status="confirmed", confirmed_at=day, status_changed_at=moment,
+                                is_demo=True, created_at=moment, updated_at=moment))
+    record(actor, "demo_load", "employer", detail=f"cards={len(DEMO_CARDS)}")
+    return len(DEMO_CARDS)
+
+
+def clear_demo(actor="cli"):
+    """Delete every demo card (and its reports); real cards are never touched."""
+    ids = db.session.execute(select(Employer.id).where(Employer.is_demo.is_(True))).scalars().all()
+    if ids:
+        db.session.execute(delete(EmployerReport).where(EmployerReport.employer_id.in_(ids)))
+        db.session.execute(delete(EmployerSignup).where(EmployerSignup.employer_id.in_(ids)))
+        db.session.execute(delete(Employer).where(Employer.id.in_(ids)))
+    if actor:
+        record(actor, "demo_clear", "employer", detail=f"cards={len(ids)}")
+    else:
+        db.session.flush()
+    return len(ids)

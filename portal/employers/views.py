@@ -27,6 +27,7 @@ from portal.audit import AuditEvent, record
 from portal.clock import now_utc
 from portal.consent import consent_paragraphs, consent_version
 from portal.employers import cards as employers
+from portal.employers import search as employers_search
 from portal.employers.forms import DirectoryFilterForm, EmployerCardForm, EmployerSignupForm
 from portal.employers.models import Employer
 from portal.errors import register_expiry_redirect, register_form_recovery
@@ -183,7 +184,7 @@ def staff_edit(card_id):
     if not form.validate_on_submit():
         return _render_card(card, form=form, status=422)
     if employers.update_card(card, form.values(), g.staff):
-        employers.refresh_search()
+        employers_search.refresh_search()
         flash(_("Card saved."))
     else:
         flash(_("Nothing changed."))
@@ -194,7 +195,7 @@ def staff_edit(card_id):
 def staff_confirm(card_id):
     card = _card_or_404(card_id)
     employers.confirm_card(card, g.staff)
-    employers.refresh_search()
+    employers_search.refresh_search()
     flash(_("Confirmed today. The card is on the public list until %(date)s.",
             date=employers.public_until(card).strftime("%d.%m.%Y")))
     return redirect(url_for("employers_staff.card", card_id=card.id), code=303)
@@ -204,7 +205,7 @@ def staff_confirm(card_id):
 def staff_hide(card_id):
     card = _card_or_404(card_id)
     employers.hide_card(card, g.staff)
-    employers.refresh_search()
+    employers_search.refresh_search()
     flash(_("The card is hidden from the public list."))
     return redirect(url_for("employers_staff.card", card_id=card.id), code=303)
 
@@ -226,11 +227,10 @@ def _after_expired_form():
 
 
 def init_app(app):
-    """The public pages, the staff pages, the report view's CSRF exemption and `flask demo|employers`."""
+    """The public pages, the staff pages and the report view's CSRF exemption."""
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
     register_form_recovery(app, "employers.signup", EmployerSignupForm, _render_signup)
     register_expiry_redirect(app, staff_bp.name, _after_expired_form)
     for name in CSRF_EXEMPT_VIEWS:
         csrf.exempt(f"{__name__}.{name}")
-    employers.init_app(app)

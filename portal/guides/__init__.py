@@ -1,6 +1,8 @@
 """The guides: plain-language Markdown pages in portal/content/, their glossary and their pages.
 
-- content.py: loading, validating and rendering the library; the plain-language lint
+- content.py: loading and validating the library
+- rendering.py: Markdown to safe HTML, the table of contents, the text of each block
+- lint.py: the plain-language lint (run by `flask content check`)
 - glossary.py: the official words the guides explain, and their «Коротко» boxes
 - views.py: home, sections, guides, /slovar, the sitemap and robots.txt
 - cli.py: `flask content check` (guides, glossary and the rules files the areas register)

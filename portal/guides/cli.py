@@ -6,7 +6,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from portal.cli import content_checks
-from portal.guides.content import ContentError, glossary_warnings, lint_library, load_library, readability_label
+from portal.guides.content import ContentError, glossary_warnings, load_library
+from portal.guides.lint import lint_library, readability_label
 
 content_cli = AppGroup("content", help="Check the guides.")
 

@@ -1,26 +1,21 @@
-"""Guides and sections: front-matter parsing, validation, Markdown rendering, link checks, plain-language lint.
+"""Guides and sections: front-matter parsing, validation, link checks and the library (Markdown rendering is
+rendering.py, the plain-language lint lint.py).
 
 Everything is loaded and rendered once at start-up; a bad file stops the app with a message that names
 the file and the field. Views only look guides up by key ("section/slug").
 """
 import hashlib
-import posixpath
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from html.parser import HTMLParser
 from pathlib import Path
 
-import markdown
-import nh3
 import yaml
 from flask import current_app
-from markdown.extensions import Extension
-from markdown.extensions.toc import slugify_unicode
-from markdown.treeprocessors import Treeprocessor
 
 from portal.clock import today_local
 from portal.guides import glossary as glossary_terms
+from portal.guides.rendering import html_blocks, render_markdown
 from portal.yaml_files import load_yaml, load_yaml_file
 
 AUDIENCES = {"client", "relative", "prison_staff"}
@@ -30,12 +25,6 @@ FILE_RE = re.compile(r"^(?P<slug>[a-z0-9-]+)(?:\.(?P<lang>[a-z]{2}))?\.md$")
 REQUIRED_FIELDS = ("title", "summary", "short", "section", "order", "updated", "audience", "keywords", "sources")
 # «Коротко»: what to do, in a few lines a hurried or slow reader takes in first (and «Слушать» reads first).
 SHORT_MIN_LINES, SHORT_MAX_LINES, SHORT_MAX_CHARS = 3, 5, 90
-
-ALLOWED_TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "a", "strong", "em", "b", "i", "table", "thead",
-                "tbody", "tr", "th", "td", "blockquote", "code", "pre", "hr", "br", "abbr", "dl", "dt", "dd"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "ol": {"start"},
-                      "th": {"scope"}, "abbr": {"title"}}
-URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
 class ContentError(Exception):
@@ -116,210 +105,6 @@ class Library:
 
     def ordered_sections(self):
         return sorted(self.sections.values(), key=lambda s: s.order)
-
-
-# ---------------------------------------------------------------- Markdown
-
-class _GuideLinks(Treeprocessor):
-    """Rewrite relative `.md` links to site routes and record which guides they point to."""
-
-    def __init__(self, md, source_key, url_prefix):
-        super().__init__(md)
-        self.source_key = source_key
-        self.url_prefix = url_prefix
-        self.found = []
-
-    def run(self, root):
-        base = posixpath.dirname(self.source_key)
-        for link in root.iter("a"):
-            href = link.get("href", "")
-            path, _, anchor = href.partition("#")
-            if "://" in path or path.startswith(("mailto:", "tel:")) or not path.endswith(".md"):
-                continue
-            target = posixpath.normpath(posixpath.join(base, path))[: -len(".md")]
-            target = re.sub(r"\.[a-z]{2}$", "", target)  # a link to slug.en.md means the guide itself
-            self.found.append(target)
-            link.set("href", f"{self.url_prefix}{target}" + (f"#{anchor}" if anchor else ""))
-
-
-class _GuideLinksExtension(Extension):
-    def __init__(self, processor):
-        super().__init__()
-        self.processor = processor
-
-    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API name)
-        md.treeprocessors.register(self.processor, "guide_links", 5)
-
-
-def render_markdown(body, source_key, lang="ru"):
-    """Markdown -> (sanitised HTML, toc entries, linked guide keys). Raw HTML never survives."""
-    prefix = "/" if lang == "ru" else f"/{lang}/"
-    links = _GuideLinks(None, source_key, prefix)
-    md = markdown.Markdown(extensions=["toc", "tables", "attr_list", "sane_lists", _GuideLinksExtension(links)],
-                           extension_configs={"toc": {"slugify": slugify_unicode, "toc_depth": "2-3"}})
-    links.md = md
-    raw_html = md.convert(body)
-    html = nh3.clean(raw_html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener noreferrer", strip_comments=True)
-    toc = [{"id": t["id"], "name": t["name"], "level": t["level"]} for t in _flatten_toc(md.toc_tokens)]
-    return html, toc, links.found
-
-
-def _flatten_toc(tokens):
-    for token in tokens:
-        yield token
-        yield from _flatten_toc(token.get("children", []))
-
-
-class _BlockText(HTMLParser):
-    """Collect the text of block elements: a list item or a table cell is its own block."""
-
-    KINDS = {"p": "p", "li": "li", "h2": "h", "h3": "h", "h4": "h", "td": "td", "th": "td", "dt": "p",
-             "dd": "p", "blockquote": "p", "pre": "p"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.blocks = []
-        self.stack = []
-        self.buffer = []
-
-    def _flush(self):
-        text = re.sub(r"\s+", " ", "".join(self.buffer)).strip()
-        if text and self.stack:
-            self.blocks.append((self.stack[-1], text))
-        self.buffer = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.KINDS:
-            self._flush()
-            self.stack.append(self.KINDS[tag])
-        elif tag in ("ul", "ol", "table", "br"):
-            self._flush()
-
-    def handle_endtag(self, tag):
-        if tag in self.KINDS and self.stack:
-            self._flush()
-            self.stack.pop()
-
-    def handle_data(self, data):
-        self.buffer.append(data)
-
-
-def html_blocks(html):
-    parser = _BlockText()
-    parser.feed(html)
-    parser.close()
-    return parser.blocks
-
-
-# ---------------------------------------------------------------- plain-language lint
-
-WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
-SENTENCE_END_RE = re.compile(r"(?<=[.!?…])\s+(?=[^a-zа-яё])")
-VOWELS = set("аеёиоуыэюяaeiouy")
-BUREAUCRATIC = {
-    "осуществлять": r"\bосуществл\w*",
-    "в целях": r"\bв целях\b",
-    "являться": r"\bявл(?:яет|яют|ятьс|ялс|ялас|ялос|ялис|яющ)\w*",
-    "данный": r"\bданн(?:ый|ая|ое|ого|ой|ому|ым|ом|ую)\b",
-    "в рамках": r"\bв рамках\b",
-    "посредством": r"\bпосредством\b",
-    "вышеуказанный": r"\bвышеуказанн\w*",
-    "вышеперечисленный": r"\bвышеперечисленн\w*",
-    "нижеследующий": r"\bнижеследующ\w*",
-    "надлежащий": r"\bнадлежащ\w*",
-    "в соответствии с": r"\bв соответствии с",
-    "незамедлительно": r"\bнезамедлительн\w*",
-    "в обязательном порядке": r"\bв обязательном порядке\b",
-    "в установленном порядке": r"\bв установленном порядке\b",
-    "уполномоченный орган": r"\bуполномоченн\w* орган\w*",
-    "производить оплату": r"\bпроизв\w* оплат\w*",
-    "денежные средства": r"\bденежн\w* средств\w*",
-}
-BUREAUCRATIC_RES = {word: re.compile(pattern) for word, pattern in BUREAUCRATIC.items()}
-
-
-def words(text):
-    return WORD_RE.findall(text)
-
-
-def syllables(word):
-    return sum(1 for ch in word.lower() if ch in VOWELS)
-
-
-def sentences(blocks):
-    """Sentences of the readable text: headings and table cells are left out."""
-    result = []
-    for kind, text in blocks:
-        if kind in ("h", "td"):
-            continue
-        result.extend(part for part in SENTENCE_END_RE.split(text) if words(part))
-    return result
-
-
-def readability(sentence_list):
-    """Flesch reading ease adapted to Russian by I. V. Oborneva: 206.835 − 1.3·ASL − 60.1·ASW."""
-    all_words = [w for s in sentence_list for w in words(s)]
-    if not sentence_list or not all_words:
-        return 100.0
-    asl = len(all_words) / len(sentence_list)
-    asw = sum(syllables(w) for w in all_words) / len(all_words)
-    return round(206.835 - 1.3 * asl - 60.1 * asw, 1)
-
-
-def readability_label(score):
-    if score >= 80:
-        return "очень легко"
-    if score >= 50:
-        return "легко"
-    if score >= 30:
-        return "трудно"
-    return "очень трудно"
-
-
-@dataclass
-class LintReport:
-    key: str
-    lang: str
-    sentences: int
-    words: int
-    avg_sentence: float
-    longest: int
-    longest_text: str
-    score: float
-    bureaucratic: list
-    problems: list
-
-    @property
-    def passed(self):
-        return not self.problems
-
-
-def lint_guide(guide, config):
-    """Plain-language report for one guide against the targets in config."""
-    sentence_list = sentences(guide.blocks)
-    lengths = [len(words(s)) for s in sentence_list] or [0]
-    longest_index = max(range(len(lengths)), key=lengths.__getitem__)
-    total_words = sum(lengths)
-    avg = round(total_words / max(len(sentence_list), 1), 1)
-    score = readability(sentence_list)
-    text = " ".join(s for s in sentence_list).lower().replace("ё", "е")
-    found = sorted(word for word, pattern in BUREAUCRATIC_RES.items() if pattern.search(text))
-    problems = []
-    if guide.lang == "ru":
-        if avg > config["CONTENT_MAX_AVG_SENTENCE_WORDS"]:
-            problems.append(f"средняя длина предложения {avg} слов (цель — не больше "
-                            f"{config['CONTENT_MAX_AVG_SENTENCE_WORDS']})")
-        if lengths[longest_index] > config["CONTENT_MAX_SENTENCE_WORDS"]:
-            problems.append(f"предложение из {lengths[longest_index]} слов (цель — не больше "
-                            f"{config['CONTENT_MAX_SENTENCE_WORDS']}): «{sentence_list[longest_index][:120]}»")
-        if score < config["CONTENT_MIN_READABILITY"]:
-            problems.append(f"удобочитаемость {score} — «{readability_label(score)}» (цель — не ниже "
-                            f"{config['CONTENT_MIN_READABILITY']})")
-        if found:
-            problems.append("канцелярские слова: " + ", ".join(f"«{w}»" for w in found))
-    return LintReport(guide.key, guide.lang, len(sentence_list), total_words, avg, lengths[longest_index],
-                      sentence_list[longest_index] if sentence_list else "", score, found, problems)
 
 
 # ---------------------------------------------------------------- loading and validation
@@ -534,12 +319,6 @@ def load_library(content_dir):
     if problems:
         raise ContentError(problems)
     return Library(sections, guides, translations, content_hash(content_dir), terms)
-
-
-def lint_library(library, config):
-    """Plain-language reports for every guide, Russian first."""
-    every = sorted([*library.guides.values(), *library.translations.values()], key=lambda g: (g.key, g.lang))
-    return [lint_guide(guide, config) for guide in every]
 
 
 def glossary_warnings(library):

@@ -2,7 +2,7 @@
 
 None of these is a real place and no detail is a fact (the phones are 000 numbers): they let developers,
 testers and staff in training see a filled directory. Production refuses to load them
-(the `demo` commands in portal/employers/cards.py); the public pages mark each one «Пример».
+(the `demo` commands in portal/employers/cli.py); the public pages mark each one «Пример».
 """
 from sqlalchemy import delete, select
 

@@ -1,6 +1,7 @@
 """«Мой план» and «Положено ли мне пособие»: questions, then steps in order, from plan.yaml.
 
-- rules.py: loading and checking plan.yaml, the steps for a set of answers
+- rules.py: the rules' data classes, the steps and the benefit outcome for a set of answers
+- loading.py: reading and checking plan.yaml (`load_rules`, `check_rules`)
 - views.py: the questionnaires, the plan and its print version
 """
 from pathlib import Path
@@ -9,15 +10,15 @@ from pathlib import Path
 def init_app(app):
     """Load plan.yaml from the content folder; a content folder without it simply has no «Мой план»."""
     from portal.cli import register_content_check
-    from portal.plan import rules, views
+    from portal.plan import loading, rules, views
     from portal.search import tools as search_tools
 
-    register_content_check(app, rules.check_rules)
+    register_content_check(app, loading.check_rules)
     path = Path(app.config["CONTENT_DIR"]) / rules.RULES_FILE
     app.extensions["plan"] = None
     if not path.exists():
         return
-    app.extensions["plan"] = rules.load_rules(path, app.extensions["content"].guides)
+    app.extensions["plan"] = loading.load_rules(path, app.extensions["content"].guides)
     app.register_blueprint(views.bp)
     app.jinja_env.globals["plan_question_count"] = lambda: len(app.extensions["plan"].flows["plan"])
     search_tools.register(app, "plan", "plan.questionnaire", "Мой план после освобождения",

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.clock import today_local
 from portal.extensions import db
-from portal.search.index import morph_analyzer
+from portal.search.analysis import morph_analyzer
 
 log = logging.getLogger("portal.search.stats")
 

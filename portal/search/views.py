@@ -1,4 +1,4 @@
-"""The search page and the autocomplete endpoint: thin views over portal.search.index.
+"""The search page and the autocomplete endpoint: thin views over portal.search.query.
 
 Search responses are `Cache-Control: private, no-store` (a query can say a lot about a person), set no
 cookie and log nothing about the query; only the anonymous daily count in portal.search.stats is kept.
@@ -12,8 +12,9 @@ from portal.guides.content import get_library
 from portal.i18n import current_lang, localized_route
 from portal.logs import security_event
 from portal.page_cache import cache_response
-from portal.search import index as search_index
+from portal.search import query as search_query
 from portal.search import stats as search_stats
+from portal.search.index import SearchUnavailable
 
 bp = Blueprint("search", __name__)
 
@@ -22,7 +23,7 @@ NO_STORE = "private, no-store"
 
 def _page_number():
     try:
-        return max(1, min(int(request.args.get("page", "1")), search_index.MAX_PAGES))
+        return max(1, min(int(request.args.get("page", "1")), search_query.MAX_PAGES))
     except ValueError:
         return 1
 
@@ -124,8 +125,8 @@ def results():
     on_hit = None
     if raw.strip():
         try:
-            outcome = search_index.search(raw, page=page, lang=lang)
-        except search_index.SearchUnavailable:
+            outcome = search_query.search(raw, page=page, lang=lang)
+        except SearchUnavailable:
             context.update(unavailable=True, sections=_all_guides_by_section(lang))
         else:
             context.update(outcome=outcome, rows=_results_view(outcome, lang))
@@ -154,8 +155,8 @@ def suggest():
     library = get_library()
     items = []
     try:
-        keys = search_index.suggest(request.args.get("q", ""), current_app.config["SEARCH_SUGGEST_LIMIT"])
-    except search_index.SearchUnavailable:
+        keys = search_query.suggest(request.args.get("q", ""), current_app.config["SEARCH_SUGGEST_LIMIT"])
+    except SearchUnavailable:
         keys = []
     for key in keys:
         guide, _fallback = library.guide(key, lang)

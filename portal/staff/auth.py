@@ -1,31 +1,20 @@
-"""Staff authentication: argon2id passwords, the password policy, mandatory TOTP, server-side sessions,
-setup links and the `flask staff` commands.
+"""Staff authentication: server-side sessions, the two-step login with mandatory TOTP, sign-in throttling,
+accounts and setup links. Passwords and codes are portal/staff/credentials.py, `flask staff` portal/staff/cli.py.
 
 Any blueprint closes itself to the public with `bp.before_request(require_staff)`; views read the signed-in
 person with `current_staff()`. The Flask session cookie carries only a random token; its SHA-256 is kept in
 StaffSession, so logout, disabling an account or a password reset revoke a copied cookie at once.
 """
 
-import base64
 import hashlib
 import hmac
-import io
 import logging
 import re
 import secrets
-import unicodedata
 from datetime import UTC, timedelta
-from functools import cache
-from pathlib import Path
 from urllib.parse import urlsplit
 
-import click
-import pyotp
-import segno
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, flash, g, redirect, request, session, url_for
-from flask.cli import AppGroup
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import OperationalError
@@ -34,182 +23,19 @@ from portal.audit import AuditEvent, log_event, record
 from portal.clock import now_utc
 from portal.extensions import anonymous_client_key, db
 from portal.logs import security_event
+from portal.staff.credentials import fold, hash_password, match_totp, verify_password
 from portal.staff.models import StaffSession, StaffSetupToken, StaffUser
 
 log = logging.getLogger("portal.staff")
 
-# argon2id, t=3, m=64 MiB, p=4: argon2-cffi's defaults (RFC 9106 second choice), above ASVS 5 Appendix C.
-hasher = PasswordHasher()
-
-PASSWORD_MIN = 15  # characters; ASVS 5 6.2.1 "strongly recommends" 15 without a second factor
-PASSWORD_MAX = 128  # characters; ASVS 5 6.2.9 asks that at least 64 be allowed
-PASSWORD_MIN_DISTINCT = 5  # «aaaaaaaaaaaaaaa» or «121212121212121» is a pattern, not a password
-# Words everyone who knows the centre would try first; ё is folded to е and l33t spelling to letters.
-CONTEXT_WORDS = (
-    "цзн",
-    "czn",
-    "tszn",
-    "челябинск",
-    "chelyabinsk",
-    "chelabinsk",
-    "занятост",
-    "zanyatost",
-    "password",
-    "пароль",
-    "parol",
-    "освобожден",
-    "osvobozhden",
-)
-LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
-COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent / "common_passwords.txt"
-
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
-TOTP_STEP = 30  # seconds (RFC 6238)
 TOKEN_SESSION_KEY = "staff_token"
 PENDING_KEY = "staff_pending"
-
-MSG_TOO_SHORT = _l(
-    "Use at least %(min)d characters. A phrase of three or four words is long enough and easy to remember."
-)
-MSG_TOO_LONG = _l("Use at most %(max)d characters.")
-MSG_COMMON = _l("This password is too common or too easy to guess. Choose a phrase of a few unrelated words.")
-MSG_CONTEXT = _l(
-    "Do not use the name of the centre, the city, the site or the word «password» in your "
-    "password: they are the first things someone would try."
-)
-MSG_USERNAME = _l("Do not use your username in the password.")
 
 
 def _token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
-
-# ---------------------------------------------------------------- passwords
-
-
-@cache
-def common_passwords():
-    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
-
-
-def _fold(text):
-    return unicodedata.normalize("NFKC", text).casefold().replace("ё", "е")
-
-
-def _is_sequence(text):
-    """«123456789», «987654321», «abcdef»: every step between neighbours is the same -1, 0 or +1."""
-    if len(text) < 3:
-        return bool(text)
-    steps = {ord(b) - ord(a) for a, b in zip(text, text[1:], strict=False)}
-    return len(steps) == 1 and steps <= {-1, 0, 1}
-
-
-def password_problems(password, username=None):
-    """Everything wrong with a new password, as messages for the person; an empty list means it is fine."""
-    password = password or ""
-    length = len(unicodedata.normalize("NFC", password))
-    if length < PASSWORD_MIN:
-        return [MSG_TOO_SHORT % {"min": PASSWORD_MIN}]
-    if length > PASSWORD_MAX:
-        return [MSG_TOO_LONG % {"max": PASSWORD_MAX}]
-    folded = _fold(password)
-    squashed = re.sub(r"\s+", "", folded)
-    spellings = {squashed, squashed.translate(LEET)}
-    problems = []
-    if any(word in spelling for word in CONTEXT_WORDS for spelling in spellings):
-        problems.append(MSG_CONTEXT)
-    if username and len(username) >= 3 and any(_fold(username) in spelling for spelling in spellings):
-        problems.append(MSG_USERNAME)
-    letters = "".join(ch for ch in squashed if ch.isalpha())
-    digits = "".join(ch for ch in squashed if ch.isdigit())
-    common = common_passwords()
-    if (
-        len(set(squashed)) < PASSWORD_MIN_DISTINCT
-        or squashed in common
-        or letters in common
-        or squashed.translate(LEET) in common
-        or "".join(ch for ch in squashed.translate(LEET) if ch.isalpha()) in common
-        or (len(letters) <= 3 and _is_sequence(digits))
-    ):
-        problems.append(MSG_COMMON)
-    return problems
-
-
-def _normal(password):
-    # NFC so that «й» typed on a phone (one code point) and on a PC (и + breve) is the same password.
-    return unicodedata.normalize("NFC", password or "")
-
-
-def hash_password(password):
-    return hasher.hash(_normal(password))
-
-
-@cache
-def _dummy_hash():
-    return hasher.hash(secrets.token_urlsafe(16))
-
-
-def verify_password(user, password):
-    """True when `password` is this active user's; unknown or disabled users cost the same argon2 work."""
-    stored = user.password_hash if user is not None and user.is_active and user.password_hash else None
-    try:
-        hasher.verify(stored or _dummy_hash(), _normal(password))
-    except (VerificationError, InvalidHashError):
-        return False
-    if stored is None:
-        return False
-    if hasher.check_needs_rehash(stored):
-        user.password_hash = hash_password(password)
-        db.session.commit()
-        log_event("staff_password_rehashed", actor=user.username)
-    return True
-
-
-# ---------------------------------------------------------------- TOTP
-
-
-def totp_step(moment):
-    return int(moment.replace(tzinfo=UTC).timestamp()) // TOTP_STEP
-
-
-def match_totp(secret, code, last_step=None):
-    """The time step of a valid code (±1 step of the clock), or None. A step at or before `last_step` was
-    already used, so a code works only once."""
-    code = re.sub(r"[\s-]", "", code if isinstance(code, str) else "")
-    if not secret or not re.fullmatch(r"[0-9]{6}", code):  # not \d: it also matches «٣» and other digits
-        return None
-    totp = pyotp.TOTP(secret)
-    current = totp_step(now_utc())
-    for step in (current - 1, current, current + 1):
-        if last_step is not None and step <= last_step:
-            continue
-        if hmac.compare_digest(totp.generate_otp(step), code):
-            return step
-    return None
-
-
-def enrolment_secret(row):
-    """The TOTP secret offered while a setup link is open, derived on the server from the link's row: nothing
-    of it travels in the session cookie (review F-22), and every opening of the link shows the same one."""
-    digest = hmac.new(f"{current_app.config['SECRET_KEY']}:totp-enrol".encode(), row.token_hash.encode(),
-                      hashlib.sha256).digest()[:20]  # 160 bits
-    return base64.b32encode(digest).decode()
-
-
-def enrolment_qr(secret, username):
-    """The authenticator QR code as a data: URI of an SVG drawn here (the CSP allows img-src data:)."""
-    uri = pyotp.TOTP(secret).provisioning_uri(
-        name=username, issuer_name=current_app.config["STAFF_TOTP_ISSUER"]
-    )
-    buffer = io.BytesIO()
-    segno.make(uri, error="m").save(buffer, kind="svg", scale=5, border=4, xmldecl=False)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def grouped_secret(secret):
-    """«ABCD EFGH …»: easier to type into an app by hand."""
-    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 # ---------------------------------------------------------------- sessions
@@ -326,7 +152,7 @@ def _typed_account():
     pending = session.get(PENDING_KEY)
     name = request.form.get("username") or ""
     if isinstance(name, str) and name:
-        return _fold(name)
+        return fold(name)
     if isinstance(pending, dict):
         user = db.session.get(StaffUser, pending.get("id")) if isinstance(pending.get("id"), int) else None
         return user.username if user else f"id:{pending.get('id')}"
@@ -336,7 +162,7 @@ def _typed_account():
 def account_hmac(name):
     """An HMAC of a (folded) username: what logs and limit keys carry instead of the name itself."""
     secret = f"{current_app.config['SECRET_KEY']}:staff-account".encode()
-    return hmac.new(secret, _fold(name).encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(secret, fold(name).encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def unlock_generation(name):
@@ -371,7 +197,7 @@ def login_failed(_response):
 
 
 def find_user(username):
-    username = _fold(username or "").strip()
+    username = fold(username or "").strip()
     if not username or len(username) > 80:
         return None
     return db.session.execute(select(StaffUser).filter_by(username=username)).scalar_one_or_none()
@@ -534,56 +360,6 @@ def enable_staff(username):
     record("cli", "staff_enabled", "staff_user", user.id)
 
 
-staff_cli = AppGroup("staff", help="Staff accounts of the desk at /staff.")
-
-
-def _run(action, *args):
-    try:
-        return action(*args)
-    except StaffError as error:
-        raise click.ClickException(str(error)) from None
-
-
-def _print_link(link):
-    hours = current_app.config["STAFF_SETUP_HOURS"]
-    click.echo(f"Одноразовая ссылка (действует {hours} ч, открыть можно один раз до конца настройки):")
-    click.echo(link)
-    click.echo(
-        "Передайте её сотруднику лично или по рабочему каналу. По ссылке он задаст пароль "
-        "и подключит приложение для кодов."
-    )
-
-
-@staff_cli.command("create")
-@click.argument("username")
-def create_command(username):
-    """Add a staff member and print a one-time setup link."""
-    _print_link(_run(create_staff, username))
-
-
-@staff_cli.command("reset-password")
-@click.argument("username")
-def reset_command(username):
-    """Sign the person out everywhere and print a new setup link (password and codes are set anew)."""
-    _print_link(_run(reset_staff, username))
-
-
-@staff_cli.command("disable")
-@click.argument("username")
-def disable_command(username):
-    """Block the account and end its sessions at once."""
-    _run(disable_staff, username)
-    click.echo(f"Учётная запись {username} отключена, все её сеансы завершены.")
-
-
-@staff_cli.command("enable")
-@click.argument("username")
-def enable_command(username):
-    """Unblock an account (give a new link with reset-password if the password is not known)."""
-    _run(enable_staff, username)
-    click.echo(f"Учётная запись {username} снова включена.")
-
-
 def unlock_staff(username):
     """Start the failed-sign-in counts of this account again, from every address."""
     user = find_user(username)
@@ -592,27 +368,9 @@ def unlock_staff(username):
     record("cli", "staff_unlocked", "staff_user", user.id)
 
 
-@staff_cli.command("unlock")
-@click.argument("username")
-def unlock_command(username):
-    """Let the person sign in again at once after too many wrong tries (from any address)."""
-    _run(unlock_staff, username)
-    click.echo(f"Счётчик неудачных попыток для {username} сброшен: можно входить снова.")
-
-
-@staff_cli.command("list")
-def list_command():
-    """Every staff account: active or not, set up or waiting for the setup link."""
-    for user in db.session.execute(select(StaffUser).order_by(StaffUser.username)).scalars():
-        state = "включена" if user.is_active else "отключена"
-        ready = "настроена" if user.password_hash and user.totp_secret else "ждёт настройки по ссылке"
-        click.echo(f"{user.username}\t{state}\t{ready}")
-
-
 # ---------------------------------------------------------------- wiring
 
 def init_app(app):
-    app.cli.add_command(staff_cli)
     app.jinja_env.globals["current_staff"] = current_staff
 
     @app.after_request

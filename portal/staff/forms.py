@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.apply.applications import HELP_KINDS, STATUSES
-from portal.staff.auth import PASSWORD_MAX, password_problems
+from portal.staff.credentials import PASSWORD_MAX, password_problems
 from portal.staff.desk import NOTE_MAX, REQUEST_KINDS, clean_note
 
 

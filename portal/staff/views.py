@@ -35,16 +35,13 @@ from portal.staff.auth import (
     check_password_step,
     complete_setup,
     current_staff,
-    enrolment_qr,
-    enrolment_secret,
     find_setup_token,
-    grouped_secret,
     login_failed,
-    match_totp,
     pending_user,
     require_staff,
     safe_next,
 )
+from portal.staff.credentials import enrolment_qr, enrolment_secret, grouped_secret, match_totp
 from portal.staff.forms import AssignForm, CodeForm, FilterForm, LoginForm, NoteForm, SetupForm, StatusForm
 from portal.staff.models import StaffUser
 from portal.text import DISTRICTS

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 
 from portal.public_forms import choices
-from portal.search.index import sanitize_query
+from portal.search.analysis import sanitize_query
 from portal.vacancies.search import Query
 
 SORTS = {"new": _l("Newest first"), "pay": _l("Highest pay first")}

@@ -1,4 +1,4 @@
-"""Vacancy search: text analysed in Python by the guides' Russian analyser (portal/search/index.py), stored
+"""Vacancy search: text analysed in Python by the guides' Russian analyser (portal/search/analysis.py), stored
 as lemma columns, and matched by the database itself, so every app instance serves the same data.
 
 Why this engine (docs/search.md): the vacancies live in SQLite or PostgreSQL already; a second index outside
@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, case, func, literal_column, not_, or_, select, table, text
 
 from portal.extensions import db
-from portal.search.index import RU_STOP as STOP_WORDS
-from portal.search.index import (
+from portal.search.analysis import RU_STOP as STOP_WORDS
+from portal.search.analysis import (
     damerau,
     fix_layout,
     is_dictionary_word,

@@ -2,8 +2,7 @@
 scroll, no other host, filters and the report button without JavaScript, screenshots."""
 import pytest
 
-from portal.employers import cards as employers
-from portal.employers.demo import DEMO_CARDS
+from portal.employers.demo import DEMO_CARDS, clear_demo, load_demo
 from portal.employers.models import Employer
 from portal.extensions import db
 from tests.helpers.browser import PHONE, PageVisit
@@ -16,11 +15,11 @@ def demo_cards(live_app):
     """The demo set in the shared live app's database, removed again after the test with anything it added."""
     with live_app.app_context():
         before = set(db.session.execute(db.select(Employer.id)).scalars())
-        employers.load_demo(actor="browser-test")
+        load_demo(actor="browser-test")
         db.session.commit()
     yield
     with live_app.app_context():
-        employers.clear_demo(actor="browser-test")
+        clear_demo(actor="browser-test")
         added = set(db.session.execute(db.select(Employer.id)).scalars()) - before
         for card in db.session.execute(db.select(Employer).where(Employer.id.in_(added))).scalars():
             db.session.delete(card)

@@ -16,6 +16,9 @@ import pytest
 import yaml
 
 from portal import create_app
+from portal.conviction.bans import assess_all, closed_jobs, open_jobs, summary
+from portal.conviction.loading import load_rules
+from portal.conviction.questions import needed_fields, next_question
 from portal.conviction.rules import (
     MILDER,
     NO,
@@ -26,16 +29,9 @@ from portal.conviction.rules import (
     Answers,
     add_months,
     add_years,
-    assess_all,
-    closed_jobs,
     expungement,
     expungement_date,
-    load_rules,
-    needed_fields,
-    next_question,
-    open_jobs,
     parse_date,
-    summary,
 )
 from portal.guides.content import ContentError
 from tests.helpers.app import ROOT

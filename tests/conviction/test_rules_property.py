@@ -14,18 +14,8 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.conviction.rules import (
-    CATEGORY_IDS,
-    MILDER,
-    NO,
-    PRISON,
-    SUSPENDED,
-    UNKNOWN,
-    YES,
-    Answers,
-    expungement,
-    load_rules,
-)
+from portal.conviction.loading import load_rules
+from portal.conviction.rules import CATEGORY_IDS, MILDER, NO, PRISON, SUSPENDED, UNKNOWN, YES, Answers, expungement
 from tests.helpers.app import ROOT
 
 RULES = load_rules(ROOT / "portal" / "content" / "conviction.yaml")

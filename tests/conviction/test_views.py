@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.conviction.rules import FIELDS
+from portal.conviction.questions import FIELDS
 from tests.helpers.pages import Page
 
 START = "/proverka-sudimosti"

@@ -5,16 +5,9 @@ from datetime import date
 import pytest
 
 from portal import create_app
-from portal.guides.content import (
-    ContentError,
-    lint_guide,
-    load_library,
-    readability,
-    render_markdown,
-    sentences,
-    split_front_matter,
-    validate_meta,
-)
+from portal.guides.content import ContentError, load_library, split_front_matter, validate_meta
+from portal.guides.lint import lint_guide, readability, sentences
+from portal.guides.rendering import render_markdown
 from tests.helpers.app import FIXTURE_CONTENT, ROOT
 
 CASES = ROOT / "tests" / "fixtures" / "content" / "cases"

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from portal.apply.applications import new_reference
 from portal.apply.models import Application
 from portal.extensions import db
-from portal.staff import auth as staff_auth
+from portal.staff import credentials as staff_credentials
 from portal.staff.models import StaffUser
 
 PASSWORD = "лодка тихо плывёт по Миассу 🚣 в семь утра"
@@ -29,12 +29,12 @@ CANARY = {
 @cache
 def password_hash():
     """Hashing costs ~0.1 s, so the known password is hashed once for the whole run."""
-    return staff_auth.hash_password(PASSWORD)
+    return staff_credentials.hash_password(PASSWORD)
 
 
 def code_at(secret, moment, steps=0):
     """The TOTP code an app would show at `moment` (a naive UTC datetime), `steps` periods later."""
-    timestamp = int(moment.replace(tzinfo=UTC).timestamp()) + steps * staff_auth.TOTP_STEP
+    timestamp = int(moment.replace(tzinfo=UTC).timestamp()) + steps * staff_credentials.TOTP_STEP
     return pyotp.TOTP(secret).at(timestamp)
 
 

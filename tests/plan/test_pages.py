@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portal.guides.content import load_library
-from portal.plan.rules import RULES_FILE, build_plan, load_rules
+from portal.plan.loading import load_rules
+from portal.plan.rules import RULES_FILE, build_plan
 from tests.helpers.app import ROOT
 from tests.helpers.pages import EXPECTED, Page
 from tests.helpers.plan import MUST_SHOW, MUST_SHOW_URL

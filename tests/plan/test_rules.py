@@ -8,14 +8,15 @@ import pytest
 import yaml
 
 from portal.apply.applications import HELP_KINDS
-from portal.guides.content import BUREAUCRATIC_RES, ContentError, load_library, sentences, words
+from portal.guides.content import ContentError, load_library
+from portal.guides.lint import BUREAUCRATIC_RES, sentences, words
+from portal.plan.loading import load_rules
 from portal.plan.rules import (
     RULES_FILE,
     benefit_check,
     build_plan,
     first_missing,
     help_codes,
-    load_rules,
     plan_stages,
     read_answers,
 )

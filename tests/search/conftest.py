@@ -4,7 +4,7 @@ Tests that break, delete or rebuild an index use the shared `app` fixture instea
 """
 import pytest
 
-from portal.search import index as search_index
+from portal.search import query as search_query
 from tests.helpers.app import make_app
 from tests.helpers.pages import page_getter
 
@@ -39,7 +39,7 @@ def run_search(search_app):
     holder = search_app.extensions["search_index"]
     synonyms = search_app.extensions["search_synonyms"]
     with holder.searcher() as (searcher, _version):
-        yield lambda text, **options: search_index.search_page(searcher, text, synonyms, **options)
+        yield lambda text, **options: search_query.search_page(searcher, text, synonyms, **options)
 
 
 @pytest.fixture

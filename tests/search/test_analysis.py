@@ -7,18 +7,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portal import create_app
+from portal.search import analysis
 from portal.search import index as search_index
-from portal.search.index import (
-    SynonymsError,
+from portal.search import query as search_query
+from portal.search.analysis import (
     damerau,
     fix_layout,
     lemma_analyzer,
     lemma_words,
-    load_synonyms,
     normalise_query,
     ru_lemmas,
     sanitize_query,
 )
+from portal.search.synonyms import SynonymsError, load_synonyms
 from tests.helpers.app import ROOT
 
 # ---------------------------------------------------------------- analyzer
@@ -43,8 +44,8 @@ def test_stop_words_are_left_out():
 
 
 def test_a_word_the_dictionary_does_not_know_falls_back_to_its_stem():
-    assert ru_lemmas("пасобие") == (search_index.ru_stem("пасобие"),)
-    assert search_index.is_dictionary_word("пособие") and not search_index.is_dictionary_word("пасобие")
+    assert ru_lemmas("пасобие") == (analysis.ru_stem("пасобие"),)
+    assert analysis.is_dictionary_word("пособие") and not analysis.is_dictionary_word("пасобие")
 
 
 def test_indexing_keeps_every_lemma_of_an_ambiguous_word_but_a_query_takes_the_likeliest():
@@ -58,7 +59,7 @@ def test_indexing_keeps_every_lemma_of_an_ambiguous_word_but_a_query_takes_the_l
 def test_the_schema_pickles_with_analyzers_referenced_by_module_path():
     # Whoosh stores the schema in the index: analyzers must be importable, never defined in __main__.
     data = pickle.dumps(search_index.make_schema())
-    assert b"portal.search.index" in data and b"__main__" not in data
+    assert b"portal.search.analysis" in data and b"__main__" not in data
     restored = pickle.loads(data)  # noqa: S301 (our own bytes)
     assert [t.text for t in restored["body"].analyzer("справок")] == ["справка"]
 
@@ -142,11 +143,11 @@ def test_damerau_is_a_bounded_symmetric_distance(a, b):
     ("стипендея", "стипендия"), ("обучние", "обучение"), ("пробацыя", "пробация"),
 ])
 def test_speller_ranks_the_intended_word_first(reader, typo, meant):
-    assert search_index.Speller(reader).best(typo) == meant
+    assert search_query.Speller(reader).best(typo) == meant
 
 
 def test_speller_leaves_correct_words_alone(reader):
-    speller = search_index.Speller(reader)
+    speller = search_query.Speller(reader)
     assert speller.near("пособие") == []
     assert speller.correct("справка о судимости") is None
     assert not speller.suspect("справок")  # a real word whose other forms are in the guides
@@ -154,13 +155,13 @@ def test_speller_leaves_correct_words_alone(reader):
 
 def test_speller_corrects_a_typo_kept_as_a_keyword_towards_the_common_word(reader):
     # «пасобие» is in a guide's keywords on purpose, so it is "known", but «пособие» is far more common.
-    speller = search_index.Speller(reader)
+    speller = search_query.Speller(reader)
     assert speller.known("пасобие") and speller.suspect("пасобие")
     assert speller.best("пасобие") == "пособие"
 
 
 def test_speller_corrects_whole_queries_word_by_word(reader):
-    speller = search_index.Speller(reader)
+    speller = search_query.Speller(reader)
     assert speller.correct("пособе по безработеце") == "пособие по безработице"
     assert speller.correct("Справка о судимасти") == "Справка о судимости"
 

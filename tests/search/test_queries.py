@@ -6,8 +6,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import query as wq
 
-from portal.search import index as search_index
-from portal.search.index import LEMMA_FIELDS, make_parser, sanitize_query
+from portal.search import query as search_query
+from portal.search import snippets
+from portal.search.analysis import sanitize_query
+from portal.search.query import LEMMA_FIELDS, make_parser
 
 EXPENSIVE = (wq.Wildcard, wq.Prefix, wq.TermRange, wq.NumericRange, wq.Every, wq.Regex)
 
@@ -19,7 +21,7 @@ def _check_cheap(q):
         if isinstance(leaf, wq.FuzzyTerm):
             assert leaf.maxdist <= 1 and leaf.prefixlength >= 1, leaf
         assert leaf.field() in (*LEMMA_FIELDS, "plain", None), f"{leaf} searches field {leaf.field()}"
-        assert leaf.boost <= max(search_index.FIELD_BOOSTS.values()) * 2.0, leaf
+        assert leaf.boost <= max(search_query.FIELD_BOOSTS.values()) * 2.0, leaf
 
 
 DANGEROUS = ["*", "*а*", "а*", "а~2", "пособие~2", "[а TO я]", "{а TO я}", "path:1", "title:пособие^100",
@@ -33,8 +35,8 @@ def test_query_syntax_characters_never_raise_and_build_nothing_expensive(search_
     with search_app.extensions["search_index"].searcher() as (searcher, _version):
         schema = searcher.schema
         synonyms = search_app.extensions["search_synonyms"]
-        speller = search_index.Speller(searcher.reader())
-        q = search_index.build_query(searcher, sanitize_query(text)[0], synonyms, speller)
+        speller = search_query.Speller(searcher.reader())
+        q = search_query.build_query(searcher, sanitize_query(text)[0], synonyms, speller)
     _check_cheap(q)
     outcome = run_search(sanitize_query(text)[0])
     assert outcome.total >= 0
@@ -82,8 +84,8 @@ def test_the_time_limit_returns_what_was_found_so_far(search_app):
     # No time at all: the search stops after the first document and still answers, marked partial.
     with search_app.extensions["search_index"].searcher() as (searcher, _version):
         synonyms = search_app.extensions["search_synonyms"]
-        stopped = search_index.search_page(searcher, "пособие", synonyms, time_limit=0)
-        full = search_index.search_page(searcher, "пособие", synonyms)
+        stopped = search_query.search_page(searcher, "пособие", synonyms, time_limit=0)
+        full = search_query.search_page(searcher, "пособие", synonyms)
     assert stopped.partial and not full.partial
     assert 0 < stopped.total < full.total
 
@@ -92,10 +94,10 @@ def test_the_time_limit_starts_no_thread_per_search(search_app):
     import threading
     before = threading.active_count()
     with search_app.extensions["search_index"].searcher() as (searcher, _version):
-        collector = search_index.DeadlineCollector(search_index.TopCollector(limit=10), 0.5)
+        collector = search_query.DeadlineCollector(search_query.TopCollector(limit=10), 0.5)
         searcher.search_with_collector(make_parser(searcher.schema).parse("пособие"), collector)
         assert threading.active_count() == before
-    assert isinstance(collector, search_index.TimeLimitCollector)  # security item 18 asks for one
+    assert isinstance(collector, search_query.TimeLimitCollector)  # security item 18 asks for one
     assert len(collector.results()) > 0
 
 
@@ -126,19 +128,19 @@ def test_a_query_that_finds_nothing_shows_the_results_of_its_correction(run_sear
 
 
 def test_snippets_mark_the_matched_word_forms_and_escape_everything_else():
-    html = search_index.make_snippet("Справки <script>x</script> о судимости\nДругое", {"справка"})
+    html = snippets.make_snippet("Справки <script>x</script> о судимости\nДругое", {"справка"})
     assert html == "<mark>Справки</mark> &lt;script&gt;x&lt;/script&gt; о судимости"
 
 
 def test_snippets_of_long_blocks_are_cut_around_the_match():
     text = "слово " * 100 + "пособие " + "слово " * 100
-    html = search_index.make_snippet(text, {"пособие"})
+    html = snippets.make_snippet(text, {"пособие"})
     assert "<mark>пособие</mark>" in html and html.startswith("… ") and html.endswith(" …")
     assert len(html) < 320
 
 
 def test_a_snippet_without_matches_falls_back_to_the_summary():
-    assert search_index.make_snippet("текст", {"пособие"}, fallback="Кратко <b>") == "Кратко &lt;b&gt;"
+    assert snippets.make_snippet("текст", {"пособие"}, fallback="Кратко <b>") == "Кратко &lt;b&gt;"
 
 
 def test_snippets_in_results_hold_only_bare_mark_tags(run_search):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from portal.search import index as search_index
+from portal.search import query as search_query
 from tests.helpers.search import page_text, result_keys
 
 QUERIES = yaml.safe_load((Path(__file__).resolve().parents[1] / "search_queries.yaml").read_text("utf-8"))
@@ -29,7 +29,7 @@ def test_top3_accuracy_is_at_least_90_percent(search_app):
     misses = []
     with search_app.test_request_context("/search"):
         for case in QUERIES:
-            keys = [hit.key for hit in search_index.search(case["q"]).hits]
+            keys = [hit.key for hit in search_query.search(case["q"]).hits]
             if case["expect"] not in keys[:3]:
                 place = keys.index(case["expect"]) + 1 if case["expect"] in keys else "—"
                 misses.append(f"  [{case['kind']}] {case['q']!r}: wanted {case['expect']} (place {place}), "

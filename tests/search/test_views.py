@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.search.index import MAX_PAGES
+from portal.search.query import MAX_PAGES
 from tests.helpers.app import ROOT, make_app
 from tests.helpers.search import page_text, result_keys
 

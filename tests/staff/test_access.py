@@ -162,6 +162,6 @@ def test_staff_pages_are_not_for_search_engines(app, signed_in):
 
 
 def test_code_helper_matches_the_server_clock(staff, clock):
-    from portal.staff.auth import match_totp
+    from portal.staff.credentials import match_totp
 
     assert match_totp(staff.secret, code_at(staff.secret, clock())) is not None

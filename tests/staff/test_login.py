@@ -9,6 +9,7 @@ from sqlalchemy import select
 from portal.audit import AuditEvent
 from portal.extensions import db
 from portal.staff import auth as staff_auth
+from portal.staff import credentials as staff_credentials
 from portal.staff.models import StaffSession, StaffUser
 from tests.helpers.app import make_app
 from tests.helpers.staff import PASSWORD, code_at, code_step, csrf_token, logout, make_staff, password_step, sign_in
@@ -50,14 +51,14 @@ def test_a_code_works_only_once(app, staff, clock):
 def test_codes_one_step_early_or_late_pass_and_two_steps_do_not(app, staff, clock):
     with app.test_request_context():
         now = clock()
-        assert staff_auth.match_totp(staff.secret, code_at(staff.secret, now, steps=-1)) is not None
-        assert staff_auth.match_totp(staff.secret, code_at(staff.secret, now, steps=1)) is not None
-        assert staff_auth.match_totp(staff.secret, code_at(staff.secret, now, steps=-2)) is None
-        assert staff_auth.match_totp(staff.secret, code_at(staff.secret, now, steps=2)) is None
+        assert staff_credentials.match_totp(staff.secret, code_at(staff.secret, now, steps=-1)) is not None
+        assert staff_credentials.match_totp(staff.secret, code_at(staff.secret, now, steps=1)) is not None
+        assert staff_credentials.match_totp(staff.secret, code_at(staff.secret, now, steps=-2)) is None
+        assert staff_credentials.match_totp(staff.secret, code_at(staff.secret, now, steps=2)) is None
         spaced = code_at(staff.secret, now)
-        assert staff_auth.match_totp(staff.secret, f"{spaced[:3]} {spaced[3:]}") is not None
+        assert staff_credentials.match_totp(staff.secret, f"{spaced[:3]} {spaced[3:]}") is not None
         for junk in ["", "12345", "1234567", "abcdef", "١٢٣٤٥٦", None]:
-            assert staff_auth.match_totp(staff.secret, junk) is None
+            assert staff_credentials.match_totp(staff.secret, junk) is None
 
 
 def _normalised(response, username):
@@ -100,8 +101,8 @@ def test_an_unknown_user_still_costs_one_argon2_verification(app, monkeypatch):
         def __getattr__(self, name):
             return getattr(real, name)
 
-    real = staff_auth.hasher
-    monkeypatch.setattr(staff_auth, "hasher", CountingHasher())
+    real = staff_credentials.hasher
+    monkeypatch.setattr(staff_credentials, "hasher", CountingHasher())
     client = app.test_client()
     from types import SimpleNamespace
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.staff import auth as staff_auth
-from portal.staff.auth import hash_password, password_problems
+from portal.staff import credentials as staff_credentials
+from portal.staff.credentials import hash_password, password_problems
 
 PASSPHRASE_64 = "Мы идём 🚶 по Кировке в семь утра, берём кофе ☕ и пирожок с мясом"
 
@@ -70,11 +70,11 @@ def test_a_64_character_passphrase_with_spaces_and_emoji_verifies_exactly(app):
     stored = hash_password(PASSPHRASE_64)
     user = SimpleNamespace(password_hash=stored, is_active=True)
     with app.app_context():
-        assert staff_auth.verify_password(user, PASSPHRASE_64)
-        assert not staff_auth.verify_password(user, PASSPHRASE_64[:-1])  # no truncation
-        assert not staff_auth.verify_password(user, PASSPHRASE_64 + " ")  # no trimming
-        assert not staff_auth.verify_password(user, PASSPHRASE_64.replace("🚶", "🚴"))
-        assert not staff_auth.verify_password(user, PASSPHRASE_64.upper())
+        assert staff_credentials.verify_password(user, PASSPHRASE_64)
+        assert not staff_credentials.verify_password(user, PASSPHRASE_64[:-1])  # no truncation
+        assert not staff_credentials.verify_password(user, PASSPHRASE_64 + " ")  # no trimming
+        assert not staff_credentials.verify_password(user, PASSPHRASE_64.replace("🚶", "🚴"))
+        assert not staff_credentials.verify_password(user, PASSPHRASE_64.upper())
 
 
 def test_the_same_letters_typed_composed_or_decomposed_are_the_same_password(app):
@@ -85,7 +85,7 @@ def test_the_same_letters_typed_composed_or_decomposed_are_the_same_password(app
     assert composed != decomposed
     user = SimpleNamespace(password_hash=hash_password(composed), is_active=True)
     with app.app_context():
-        assert staff_auth.verify_password(user, decomposed)
+        assert staff_credentials.verify_password(user, decomposed)
 
 
 def test_a_hash_from_another_scheme_is_refused_not_an_error(app):
@@ -93,7 +93,7 @@ def test_a_hash_from_another_scheme_is_refused_not_an_error(app):
 
     user = SimpleNamespace(password_hash="scrypt:32768:8:1$salt$abcdef", is_active=True)
     with app.app_context():
-        assert staff_auth.verify_password(user, "что угодно длинное и разное") is False
+        assert staff_credentials.verify_password(user, "что угодно длинное и разное") is False
 
 
 @settings(max_examples=150, deadline=None)
@@ -101,5 +101,5 @@ def test_a_hash_from_another_scheme_is_refused_not_an_error(app):
 def test_the_policy_never_crashes_and_explains_every_refusal(password):
     problems = password_problems(password, username="anna")
     assert all(str(problem) for problem in problems)
-    if len(unicodedata.normalize("NFC", password)) < staff_auth.PASSWORD_MIN:
+    if len(unicodedata.normalize("NFC", password)) < staff_credentials.PASSWORD_MIN:
         assert problems

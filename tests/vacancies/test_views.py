@@ -196,7 +196,7 @@ def test_vacancy_page_offers_to_ask_the_centre_with_the_vacancy_in_the_link(demo
 
 def test_friendly_employer_card_links_its_current_vacancies_by_inn(tmp_path):
     from portal.clock import now_utc
-    from portal.employers.cards import load_demo as load_demo_employers
+    from portal.employers.demo import load_demo as load_demo_employers
     from portal.employers.models import Employer, EmployerSignup
     app = make_app(tmp_path)
     with app.app_context():
