@@ -96,7 +96,7 @@ def test_a_failed_start_up_build_logs_and_the_site_still_starts(tmp_path, caplog
     _assert_unavailable_page(app.test_client().get("/search?q=пособие"), app)
 
 
-def test_rebuilding_while_searching_never_fails_a_request(app):
+def test_rebuilding_while_searching_never_fails_a_request(real_index_builds, app):
     statuses, found, errors = [], [], []
     stop = threading.Event()
 
