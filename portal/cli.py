@@ -4,10 +4,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 from flask import current_app, has_app_context
 from flask.cli import AppGroup
 
 translate_cli = AppGroup("translate", help="Interface translations (wraps pybabel).")
+demo_cli = AppGroup("demo", help="Every area's sample data, marked as examples, for development and tests "
+                   "(never in production).")
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 PROJECT = Path(__file__).resolve().parent.parent
@@ -69,5 +72,31 @@ def run_demo_sets(app, action):
     return done
 
 
+def _refuse_in_production():
+    from portal.config import is_production
+    if is_production(current_app):
+        click.echo("Демо-данные в рабочем режиме (PORTAL_ENV=production) не загружаются и не удаляются.",
+                   err=True)
+        raise SystemExit(1)
+
+
+@demo_cli.command("load")
+def demo_load_command():
+    """Load every registered area's samples (employer cards, places, vacancies), each marked «Пример»."""
+    _refuse_in_production()
+    for name, loaded in run_demo_sets(current_app, "load"):
+        click.echo(f"Загружено примеров ({name}): {loaded}.")
+    click.echo("Убрать: flask demo clear")
+
+
+@demo_cli.command("clear")
+def demo_clear_command():
+    """Delete every area's samples; rows the centre entered are never touched."""
+    _refuse_in_production()
+    for name, removed in run_demo_sets(current_app, "clear"):
+        click.echo(f"Удалено примеров ({name}): {removed}.")
+
+
 def init_app(app):
     app.cli.add_command(translate_cli)
+    app.cli.add_command(demo_cli)

@@ -1,5 +1,4 @@
-"""`flask demo load|clear` (the demo employer cards, then every other area's samples) and
-`flask employers purge|stale`."""
+"""`flask employers purge|stale`, and the sample cards of `flask demo load|clear` (portal/cli.py)."""
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -8,42 +7,20 @@ from portal.employers.cards import purge_contacts, staff_groups
 from portal.employers.demo import clear_demo, load_demo
 from portal.employers.search import refresh_search
 
-demo_cli = AppGroup("demo", help="Demo employer cards for development and tests (never in production).")
 employers_cli = AppGroup("employers", help="The friendly-employers directory.")
 
 
-def _refuse_in_production():
-    from portal.config import is_production
-    if is_production(current_app):
-        click.echo("Демо-данные в рабочем режиме (PORTAL_ENV=production) не загружаются и не удаляются.",
-                   err=True)
-        raise SystemExit(1)
-
-
-@demo_cli.command("load")
-def demo_load_command():
-    """Load the demo employer cards, each named «Пример: …» and marked as an example."""
-    _refuse_in_production()
-    count = load_demo()
-    from portal.cli import run_demo_sets  # other areas' samples (the places directory)
-    others = run_demo_sets(current_app, "load")
+def load_demo_cards():
+    """`flask demo load` for this area: the sample cards, then the index that finds them."""
+    loaded = load_demo()
     refresh_search()
-    click.echo(f"Загружено демо-карточек работодателей: {count}. Убрать: flask demo clear")
-    for name, loaded in others:
-        click.echo(f"Загружено примеров ({name}): {loaded}.")
+    return loaded
 
 
-@demo_cli.command("clear")
-def demo_clear_command():
-    """Delete the demo employer cards."""
-    _refuse_in_production()
-    count = clear_demo()
-    from portal.cli import run_demo_sets
-    others = run_demo_sets(current_app, "clear")
+def clear_demo_cards():
+    removed = clear_demo()
     refresh_search()
-    click.echo(f"Удалено демо-карточек: {count}.")
-    for name, removed in others:
-        click.echo(f"Удалено примеров ({name}): {removed}.")
+    return removed
 
 
 @employers_cli.command("purge")
@@ -68,5 +45,7 @@ def stale_command():
 
 
 def init_app(app):
-    app.cli.add_command(demo_cli)
+    from portal.cli import register_demo_set
+
     app.cli.add_command(employers_cli)
+    register_demo_set(app, "работодатели", load_demo_cards, clear_demo_cards)
