@@ -115,7 +115,9 @@ SMTP_IN_BACKGROUND = True  # send from a thread: a slow mail server never delays
 FEEDBACK_RATE_LIMIT = "30 per hour"  # per anonymous client and widget endpoint
 FEEDBACK_COMMENT_MAX = 500  # characters of a «Нет» comment, after masking
 FEEDBACK_COMMENT_WINDOW = 3600  # seconds after «Нет» during which a comment can be added to that answer
-LOYALTY_GUIDES = ["kuda-idti/pervye-30-dney", "posobie/kak-vstat-na-uchet"]  # step-by-step guides ask 0–10
+# The 0–10 question after the service (portal/feedback/survey.py): below this many answers in the period the
+# dashboard shows the raw counts only, since an NPS of a handful of answers says nothing.
+SURVEY_NPS_MIN_ANSWERS = 20
 LEAFLET_GUIDES = ["kuda-idti/pervye-30-dney", "posobie/kto-poluchaet", "dokumenty/spisok-dokumentov",
                   "sudimost/zakrytye-professii", "rabota/gde-iskat", "kuda-idti/probaciya"]
 LEAFLET_MAX_GUIDES = 6  # QR codes that still fit one A4 sheet

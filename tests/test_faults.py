@@ -10,6 +10,7 @@ from portal.extensions import db
 from tests.helpers.app import make_app
 from tests.helpers.apply import send_form
 from tests.helpers.staff import make_staff, sign_in
+from tests.helpers.survey import make_invitation
 
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
 
@@ -68,15 +69,15 @@ def test_under_a_write_lock_the_desk_reads_and_the_widgets_answer_503(tmp_path, 
     user = make_staff(app)
     desk = app.test_client()
     assert sign_in(desk, user, clock).status_code == 303
+    token = make_invitation(app)
     blocker = hold_write_lock(tmp_path / "portal.sqlite3")
     try:
         assert desk.get("/staff/").status_code == 200
         visitor = app.test_client()
         vote = visitor.post("/otzyv", data={"page": "/posobie/kto-poluchaet", "answer": "yes"}, headers=SAME_ORIGIN)
         share = visitor.post("/share", data={"page": "/posobie/kto-poluchaet", "channel": "vk"}, headers=SAME_ORIGIN)
-        loyalty = visitor.post("/ocenka", data={"asked_on": "/kuda-idti/pervye-30-dney", "score": "9"},
-                               headers=SAME_ORIGIN)
-        assert (vote.status_code, share.status_code, loyalty.status_code) == (503, 503, 503)
+        survey = visitor.post(f"/opros/{token}", data={"score": "9"}, headers=SAME_ORIGIN)
+        assert (vote.status_code, share.status_code, survey.status_code) == (503, 503, 503)
         assert "Traceback" not in vote.get_data(as_text=True)
         assert visitor.get("/readyz").status_code == 503
     finally:

@@ -1,5 +1,6 @@
 """The anonymous widgets' tables: counts and answers only, no IP, cookie, user agent or identifier
 columns (docs/privacy.md)."""
+import secrets
 from datetime import date
 
 from sqlalchemy import Boolean, Date, Integer, String, UniqueConstraint
@@ -33,12 +34,29 @@ class ShareCount(db.Model):
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class LoyaltyAnswer(db.Model):
-    """One 0–10 answer to «посоветуете ли вы центр?», with where it was asked and the day."""
+def _random_id():
+    return secrets.token_hex(16)
 
-    __tablename__ = "loyalty_answer"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+class SurveyInvitation(db.Model):
+    """One unused link to the after-service question: the SHA-256 of its token, how the person was served and
+    the month. No request, person, staff member or time of day: an answer can never be joined back."""
+
+    __tablename__ = "survey_invitation"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    served_via: Mapped[str] = mapped_column(String(20))
+    month: Mapped[str] = mapped_column(String(7))
+
+
+class ServiceAnswer(db.Model):
+    """One answer to «посоветуете ли вы центр?» after the service: 0–10, the masked «что улучшить» text, how
+    the person was served and the month. The key is random, so even the order of answers is not kept."""
+
+    __tablename__ = "service_answer"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_random_id)
     score: Mapped[int] = mapped_column(Integer)
-    asked_on: Mapped[str] = mapped_column(String(120))
-    day: Mapped[date] = mapped_column(Date, index=True)
+    served_via: Mapped[str] = mapped_column(String(20))
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    improve: Mapped[str | None] = mapped_column(String(500), nullable=True)

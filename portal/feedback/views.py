@@ -1,8 +1,10 @@
-"""Public feedback widgets (useful?, share counter, 0–10 question), the QR code and the printable leaflet.
+"""Public feedback widgets (useful?, share counter), the after-service question /opros/<token>, the QR code
+and the printable leaflet.
 
 The widgets are cookieless, so they carry no CSRF token: they accept only same-origin posts instead
 (`Sec-Fetch-Site: same-origin`, else an `Origin` equal to this site), and are listed in CSRF_EXEMPT_VIEWS.
-Every answer works as a plain form post with a redirect; feedback.js only answers in place.
+Every answer works as a plain form post with a redirect; feedback.js only answers in place. The survey page
+/opros/<token> follows the same rule: no token, no cookie, same-origin posts only.
 """
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
@@ -10,6 +12,7 @@ from flask_babel import gettext as _
 
 from portal.errors import render_error, render_message
 from portal.extensions import csrf, limiter
+from portal.feedback import survey as survey_answers
 from portal.feedback import widgets as feedback
 from portal.guides.content import get_library
 from portal.i18n import current_lang, localized_route
@@ -18,13 +21,14 @@ from portal.security import same_origin
 bp = Blueprint("feedback", __name__)
 
 # The only views in the whole app that skip the CSRF token; tests/feedback compares this with Flask-WTF.
-CSRF_EXEMPT_VIEWS = ("vote", "comment", "loyalty", "share")
+CSRF_EXEMPT_VIEWS = ("vote", "comment", "survey", "loyalty_retired", "share")
 
 # The fields each widget accepts; anything else is refused with 400 (no mass assignment, no friend's contact).
 FIELDS = {
     "vote": {"page", "answer"},
     "comment": {"page", "t", "text"},
-    "loyalty": {"asked_on", "score"},
+    "survey": {"score", "improve"},
+    "loyalty_retired": {"asked_on", "score"},
     "share": {"page", "channel"},
 }
 
@@ -88,7 +92,7 @@ def vote():
 def thanks():
     kind = request.args.get("kind", "vote")
     return render_template("feedback/thanks.html", back=_back_link(request.args.get("page", "")),
-                           kind=kind if kind in ("vote", "comment", "loyalty") else "vote")
+                           kind=kind if kind in ("vote", "comment") else "vote")
 
 
 @localized_route(bp, "/otzyv/chto-ne-tak")
@@ -121,20 +125,41 @@ def comment():
     return redirect(url_for("feedback.thanks", page=page, kind="comment"), code=303)
 
 
-# ---------------------------------------------------------------- 0–10 question
+# ---------------------------------------------------------------- the 0–10 question after the service
+
+@localized_route(bp, "/opros/<token>", methods=["GET", "POST"])
+@limiter.limit(_widget_limit, methods=["POST"])
+def survey(token):
+    """The single-use question a clerk hands out after closing a request (portal/feedback/survey.py)."""
+    if survey_answers.find_invitation(token) is None:
+        return _survey_gone()
+    form = survey_answers.SurveyForm()
+    if request.method == "POST":
+        if not form.validate():
+            return render_template("feedback/survey.html", form=form, token=token), 422
+        if not survey_answers.record_answer(token, survey_answers.parse_score(form.score.data),
+                                            form.improve.data):
+            return _survey_gone()
+        return redirect(url_for("feedback.survey_thanks"), code=303)
+    return render_template("feedback/survey.html", form=form, token=token)
+
+
+def _survey_gone():
+    return render_message(_("This link has already been used or is out of date"),
+                          _("Thank you for dropping by!"), 404, secondary=True)
+
 
 @localized_route(bp, "/ocenka", methods=["POST"])
-@limiter.limit(_widget_limit)
-def loyalty():
-    place = feedback.loyalty_place(_field("asked_on"))
-    score = _field("score") or ""
-    if place is None or not score.isascii() or not score.isdigit() or int(score) not in feedback.SCORES:
-        abort(400)
-    feedback.record_loyalty(int(score), place)
-    if _wants_json():
-        return _fragment("feedback/_thanks.html", kind="loyalty")
-    back = place if place != feedback.APPLY_PLACE else ""
-    return redirect(url_for("feedback.thanks", page=back, kind="loyalty"), code=303)
+def loyalty_retired():
+    """The 0–10 question guide pages used to ask. A page kept in a browser's cache may still send it: the
+    answer is not stored (it came from a reader, not from a person the centre served)."""
+    return render_message(_("Thank you!"), _("This question is now asked only after a visit to the centre."),
+                          410, secondary=True)
+
+
+@localized_route(bp, "/opros/spasibo")
+def survey_thanks():
+    return render_template("feedback/thanks.html", back=None, kind="survey")
 
 
 # ---------------------------------------------------------------- «посоветовать другу»
@@ -221,9 +246,9 @@ def init_app(app):
         csrf.exempt(f"{__name__}.{name}")
     app.jinja_env.globals.update(
         share_links=feedback.share_links,
-        loyalty_place=feedback.loyalty_place,
         feedback_canonical_url=feedback.canonical_url,
         qr_version=feedback.qr_version,
         suppress=feedback.suppress,
         share_label=lambda channel: feedback.CHANNEL_LABELS.get(channel, channel),
+        served_via_label=lambda code: survey_answers.SERVED_VIA.get(code, code),
     )

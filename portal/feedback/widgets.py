@@ -1,9 +1,10 @@
-"""Anonymous feedback: «была ли страница полезной?», «посоветовать другу», the 0–10 loyalty question, and
-the aggregate figures of those answers (the staff dashboard assembles them in portal/staff/overview.py).
+"""Anonymous feedback: «была ли страница полезной?», «посоветовать другу», the NPS arithmetic of the 0–10
+after-service question (portal/feedback/survey.py), and the aggregate figures of those answers (the staff
+dashboard assembles them in portal/staff/overview.py).
 
 Nothing here knows who a visitor is. A row holds a page, an answer, text with contacts masked out, and a
 day: no IP, cookie, user agent, identifier or time of day (docs/feedback.md). Views stay thin over these
-functions; only this module writes the three anonymous tables.
+functions; only this module writes the two anonymous widget tables.
 """
 import hashlib
 import io
@@ -23,7 +24,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from portal.clock import today_local
 from portal.database import storage_guard
 from portal.extensions import db
-from portal.feedback.models import LoyaltyAnswer, PageFeedback, ShareCount
+from portal.feedback.models import PageFeedback, ShareCount
 from portal.guides.content import get_library
 from portal.i18n import EXTRA_LANGS
 from portal.text import strip_controls
@@ -89,26 +90,6 @@ def page_title(neutral_path, lang="ru"):
 def canonical_url(path):
     """The public address of a local path, as printed and shared: SITE_URL + path, never a query string."""
     return current_app.config["SITE_URL"].rstrip("/") + path
-
-
-def loyalty_place(asked_on):
-    """Where the 0–10 question was asked, reduced to a place that says nothing about the person.
-
-    The application confirmation page's path carries the request number, so every «/zayavka…» path (and
-    the plain name "apply") becomes "/zayavka": an answer can never be joined to a request. Guides count
-    only when they are in LOYALTY_GUIDES. Anything else is None.
-    """
-    if not isinstance(asked_on, str) or len(asked_on) > 200:
-        return None
-    if asked_on in ("apply", "zayavka"):
-        return APPLY_PLACE
-    _lang, neutral = split_lang(asked_on)
-    if neutral == APPLY_PLACE or neutral.startswith(APPLY_PLACE + "/"):
-        return APPLY_PLACE
-    guide = resolve_guide(asked_on)
-    if guide and guide.lstrip("/") in current_app.config["LOYALTY_GUIDES"]:
-        return guide
-    return None
 
 
 # ---------------------------------------------------------------- personal data in free text
@@ -262,20 +243,22 @@ def qr_svg(url):
     return buffer.getvalue()
 
 
+def qr_inline_svg(url):
+    """The QR code of a URL as an <svg> element to put straight into a page (no XML declaration)."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(buffer, kind="svg", border=2, omitsize=True, dark="#000",
+                                                 light="#fff", xmldecl=False, svgclass="qr-inline")
+    return buffer.getvalue().decode()
+
+
 def qr_version():
     """Changes when SITE_URL changes, so a year-long cached QR image never shows an old address."""
     return hashlib.sha256(current_app.config["SITE_URL"].encode()).hexdigest()[:8]
 
 
-# ---------------------------------------------------------------- loyalty question and NPS
+# ---------------------------------------------------------------- NPS (the answers come from portal/feedback/survey.py)
 
 SCORES = range(11)
-
-
-def record_loyalty(score, place):
-    with storage_guard():
-        db.session.add(LoyaltyAnswer(score=int(score), asked_on=place, day=today_local()))
-        db.session.commit()
 
 
 def _round_half_up(value, places=1):
@@ -304,6 +287,25 @@ def nps(distribution):
     exact = Fraction(100 * (promoters - detractors), total)
     rounded = _round_half_up(abs(exact))
     return Nps(total, promoters, passives, detractors, rounded if exact >= 0 else -rounded)
+
+
+def nps_interval(result, z=Decimal("1.96")):
+    """(low, high): the 95 % confidence interval of an NPS, one decimal, clipped to −100…100.
+
+    With p and d the shares of promoters and detractors among n answers, the variance of p − d is
+    (p + d − (p − d)²) / n, and the interval is NPS ± 1.96 · 100 · √variance.
+    """
+    n = result.total
+    p, d = Fraction(result.promoters, n), Fraction(result.detractors, n)
+    variance = (p + d - (p - d) ** 2) / n
+    half = z * 100 * (Decimal(variance.numerator) / Decimal(variance.denominator)).sqrt()
+    centre = Decimal(100 * (result.promoters - result.detractors)) / n
+
+    def clip(value):
+        value = min(Decimal(100), max(Decimal(-100), value))
+        return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+    return clip(centre - half), clip(centre + half)
 
 
 # ---------------------------------------------------------------- figures for staff
@@ -348,18 +350,6 @@ def latest_comments(start, end, limit=20, lang="ru"):
                PageFeedback.text.is_not(None))
         .order_by(PageFeedback.day.desc(), PageFeedback.id.desc()).limit(limit))
     return [(day, page, page_title(page, lang), text) for day, page, text in rows]
-
-
-def loyalty_distribution(start, end):
-    """{score: answers} for every score 0–10 in the period."""
-    rows = db.session.execute(
-        sa.select(LoyaltyAnswer.score, sa.func.count())
-        .where(LoyaltyAnswer.day.between(start, end)).group_by(LoyaltyAnswer.score))
-    counts = dict.fromkeys(SCORES, 0)
-    for score, count in rows:
-        if score in counts:
-            counts[score] = int(count)
-    return counts
 
 
 def shares_by_channel(start, end):

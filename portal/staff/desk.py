@@ -19,6 +19,7 @@ from portal.audit import record
 from portal.clock import local_date
 from portal.exports import csv_text
 from portal.extensions import db
+from portal.feedback import survey
 from portal.text import DISTRICTS, clean_text
 from portal.working_days import working_days_between
 
@@ -118,6 +119,19 @@ def change_status(application, new_status, staff, moment):
         application.closed_at = None
     record(staff, "status_changed", "application", application.id, f"{old}->{new_status}")
     return True
+
+
+SURVEY_STATUS = "done"  # only a request the centre actually served gets the survey link, not «could not reach»
+
+
+def offer_survey(application, chosen, staff):
+    """A single-use survey link's token for a request just marked done (shown once, never stored).
+
+    The invitation keeps only the token's hash, how the person was served and the month; the audit says
+    that a link was offered for this request, without the token, so the two cannot be joined."""
+    token = survey.create_invitation(survey.served_via_for(application.contact_method, chosen))
+    record(staff, "survey_offered", "application", application.id)
+    return token
 
 
 def assign(application, colleague, staff):

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.apply.applications import HELP_KINDS, STATUSES
+from portal.feedback.survey import SERVED_VIA
 from portal.staff.credentials import PASSWORD_MAX, password_problems
 from portal.staff.desk import NOTE_MAX, REQUEST_KINDS, clean_note
 
@@ -101,6 +102,14 @@ class FilterForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     status = SelectField(_l("Status"), choices=_choices(STATUSES))
+    served_via = SelectField(
+        _l("How the person was served (for the survey link)"),
+        description=_l("Used only when the status becomes «Done»: the person gets a link to one anonymous "
+                       "question."),
+        choices=_choices(SERVED_VIA, _l("As the request's contact method suggests")),
+        validators=[Optional()],
+        validate_choice=False,  # an unknown or missing value means «as the contact method suggests»
+    )
 
 
 class AssignForm(FlaskForm):

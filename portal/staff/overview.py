@@ -1,4 +1,5 @@
-"""The staff dashboard's figures as one set: the widgets' answers (portal/feedback/widgets.py), requests per
+"""The staff dashboard's figures as one set: the widgets' answers (portal/feedback/widgets.py), the answers
+after the service (portal/feedback/survey.py; NPS only from SURVEY_NPS_MIN_ANSWERS on), requests per
 week, the searches people made; the bars the page draws and the rows of its CSV. Aggregate and anonymous:
 small counts of requests are suppressed (`suppress`)."""
 from collections import Counter
@@ -11,11 +12,18 @@ from flask import current_app
 from portal.apply.models import Application
 from portal.clock import local_date, local_day_bounds, today_local
 from portal.extensions import db
+from portal.feedback.survey import (
+    SERVED_VIA,
+    answers_by_channel,
+    latest_improvements,
+    min_answers,
+    service_distribution,
+)
 from portal.feedback.widgets import (
     CHANNEL_LABELS,
     latest_comments,
-    loyalty_distribution,
     nps,
+    nps_interval,
     shares_by_channel,
     suppress,
     usefulness,
@@ -101,19 +109,34 @@ class Figures:
     end: object
     usefulness: list
     comments: list
-    loyalty: dict
-    nps: object
+    loyalty: dict  # {score 0–10: answers} of the after-service question, months touching the period
+    nps: object  # Nps, or None below SURVEY_NPS_MIN_ANSWERS answers
     shares: dict
     weeks: list
     searches: object  # (top, not found) or None when search statistics are not installed
+    nps_interval: object = None  # (low, high), 95 %, with nps
+    survey_channels: dict = None  # {served_via: answers}
+    improvements: list = ()  # (month, served_via, masked text)
+    nps_min: int = 20
+
+    @property
+    def survey_answers(self):
+        return sum(self.loyalty.values())
 
 
 def dashboard_figures(start, end, lang="ru"):
     """Everything the dashboard and its CSV show for the period [start, end] (days, inclusive)."""
-    distribution = loyalty_distribution(start, end)
+    distribution = service_distribution(start, end)
+    minimum = min_answers()
+    result = nps(distribution)
+    if result is None or result.total < minimum:
+        result = None
     return Figures(start, end, usefulness(start, end, lang), latest_comments(start, end, lang=lang),
-                   distribution, nps(distribution), shares_by_channel(start, end),
-                   requests_per_week(start, end), top_searches(start, end))
+                   distribution, result, shares_by_channel(start, end),
+                   requests_per_week(start, end), top_searches(start, end),
+                   nps_interval=nps_interval(result) if result else None,
+                   survey_channels=answers_by_channel(start, end),
+                   improvements=latest_improvements(start, end), nps_min=minimum)
 
 
 def _decimal(value):
@@ -133,12 +156,20 @@ def figures_csv_rows(figures):
                  [_("Page usefulness"), item.page, _("Share of «Yes», %"), item.share_yes]]
     for score, count in figures.loyalty.items():
         rows.append([_("Answers 0–10"), score, _("Answers"), count])
+    for channel, count in (figures.survey_channels or {}).items():
+        rows.append([_("Answers per way of service"),
+                     str(SERVED_VIA[channel]) if channel in SERVED_VIA else channel, _("Answers"), count])
     if figures.nps:
+        low, high = figures.nps_interval
         rows += [["NPS", "", _("Answers"), figures.nps.total],
                  ["NPS", "", _("Promoters (9–10)"), figures.nps.promoters],
                  ["NPS", "", _("Passives (7–8)"), figures.nps.passives],
                  ["NPS", "", _("Detractors (0–6)"), figures.nps.detractors],
-                 ["NPS", "", _("Value"), _decimal(figures.nps.score)]]
+                 ["NPS", "", _("Value"), _decimal(figures.nps.score)],
+                 ["NPS", "", _("Confidence interval, from"), _decimal(low)],
+                 ["NPS", "", _("Confidence interval, to"), _decimal(high)]]
+    else:
+        rows.append(["NPS", "", _("Too few answers"), f"{figures.survey_answers} / {figures.nps_min}"])
     for channel, count in figures.shares.items():
         rows.append([_("Shares"), str(CHANNEL_LABELS[channel]), _("Times"), count])
     for _monday, label, count in figures.weeks:

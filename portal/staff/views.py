@@ -26,6 +26,7 @@ from portal.apply.models import Application
 from portal.audit import AuditEvent, record
 from portal.clock import now_utc, today_local
 from portal.extensions import db, limiter
+from portal.feedback import widgets as feedback_widgets
 from portal.logs import security_event
 from portal.staff import auth as staff_auth
 from portal.staff import desk
@@ -253,7 +254,7 @@ def _application_or_404(application_id):
     return db.get_or_404(Application, application_id)
 
 
-def _render_detail(application, note_form=None, status=200):
+def _render_detail(application, note_form=None, status=200, survey_link=None):
     history = (
         db.session.execute(
             select(AuditEvent)
@@ -285,6 +286,8 @@ def _render_detail(application, note_form=None, status=200):
         districts=DISTRICTS,
         reach_via=REACH_VIA,
         consent_title=desk.consent_title,
+        survey_link=survey_link,
+        survey_qr=feedback_widgets.qr_inline_svg(survey_link) if survey_link else None,
     ), status
 
 
@@ -304,6 +307,11 @@ def change_status(application_id):
     elif form.validate_on_submit():
         if desk.change_status(application, form.status.data, g.staff, now_utc()):
             flash(_("Status saved: %(status)s.", status=desk.label(STATUSES, form.status.data)))
+            if form.status.data == desk.SURVEY_STATUS:
+                # Answered in place, not redirected: the link is on this one page and nowhere else.
+                token = desk.offer_survey(application, form.served_via.data, g.staff)
+                link = feedback_widgets.canonical_url(url_for("feedback.survey", token=token, lang_code="ru"))
+                return _render_detail(application, survey_link=link)
     else:
         flash(_("Choose a status from the list."))
     return redirect(url_for("staff.detail", application_id=application.id), code=303)

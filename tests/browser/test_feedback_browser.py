@@ -10,10 +10,11 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from portal.extensions import db
-from portal.feedback.models import PageFeedback, ShareCount
+from portal.feedback.models import PageFeedback, ServiceAnswer, ShareCount
 from tests.helpers.app import ARTIFACTS, make_app
 from tests.helpers.browser import DESKTOP, PHONE, PageVisit
 from tests.helpers.staff import make_staff
+from tests.helpers.survey import make_invitation
 
 pytestmark = pytest.mark.browser
 
@@ -186,13 +187,38 @@ def test_guide_page_with_widgets_loads_no_qr_image_and_stays_light(phone, live_s
     visit.close()
 
 
-def test_loyalty_buttons_are_big_enough_to_tap_on_a_phone(phone, live_server):
+def test_feedback_buttons_are_big_enough_to_tap_on_a_phone(phone, live_server):
     visit = PageVisit(phone, live_server, "/posobie/kak-vstat-na-uchet")
     sizes = visit.page.evaluate("""() => [...document.querySelectorAll(
-        '.scale button, .vote button, .share-links a')].map(b => [b.textContent.trim(),
+        '.vote button, .share-links a')].map(b => [b.textContent.trim(),
         b.getBoundingClientRect().width, b.getBoundingClientRect().height])""")
-    assert len(sizes) == 11 + 2 + 6
+    assert len(sizes) == 2 + 6
     assert [s for s in sizes if s[1] < 44 or s[2] < 44] == []
+    assert visit.page.locator("input[name=score]").count() == 0, "guide pages no longer ask 0–10"
+    visit.close()
+
+
+def test_the_survey_works_on_a_phone_without_javascript_and_sets_no_cookie(phone_without_js, live_server,
+                                                                           live_app, screenshots):
+    token = make_invitation(live_app, "visit")
+    before = len(stored(live_app, ServiceAnswer))
+    visit = PageVisit(phone_without_js, live_server, f"/opros/{token}")
+    rows = visit.page.evaluate("""() => [...document.querySelectorAll('.choice')].map(
+        c => c.getBoundingClientRect().height)""")
+    assert len(rows) == 11 and min(rows) >= 44
+    visit.page.get_by_label("9", exact=True).check()
+    visit.page.fill("textarea[name=improve]", "Быстрее отвечать. Мой телефон 8 912 345-67-89")
+    visit.screenshot(screenshots, "survey-nojs-phone")
+    visit.page.get_by_role("button", name="Отправить ответ").click()
+    assert "/opros/spasibo" in visit.page.url
+    answers = stored(live_app, ServiceAnswer)
+    assert len(answers) == before + 1
+    assert (answers[-1].score, answers[-1].served_via) == (9, "visit")
+    assert answers[-1].improve == "Быстрее отвечать. Мой телефон [телефон скрыт]"
+    assert visit.foreign_requests() == []
+    assert visit.page.context.cookies() == []
+    visit.page.goto(f"{live_server}/opros/{token}")
+    assert "Эта ссылка уже использована или устарела" in visit.page.locator("main").inner_text()
     visit.close()
 
 

@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.search.stats import SearchQueryDay
 from tests.helpers.feedback import GUIDE, SAME_ORIGIN
 from tests.helpers.staff import add_application
+from tests.helpers.survey import add_answers, make_invitation, scores
 
 STEP_GUIDE = "/kuda-idti/pervye-30-dney"
 PHONE = "+7 912 345-67-89"
@@ -67,8 +68,8 @@ def run_the_visit(client):
                                content_type="text/ping", headers=SAME_ORIGIN)
         assert response.status_code == 204
     for score in range(11):
-        response = client.post("/ocenka", data={"asked_on": STEP_GUIDE, "score": str(score)},
-                               headers=SAME_ORIGIN)
+        token = make_invitation(client.application, "call" if score % 2 else "messenger")
+        response = client.post(f"/opros/{token}", data={"score": str(score)}, headers=SAME_ORIGIN)
         assert response.status_code == 303
 
 
@@ -94,9 +95,10 @@ def test_dashboard_shows_the_figures_of_a_scripted_visit_with_the_phone_masked(a
     assert "345-67-89" not in html and "3456789" not in html
 
     nps_block = section(soup, "nps-heading")
-    assert "NPS: -45,5" in text_of(nps_block)
-    assert "Ответов: 11. Сторонники (9–10): 2. Нейтральные (7–8): 2. Критики (0–6): 7." in text_of(nps_block)
-    assert table_rows(nps_block) == [["Ответов"] + ["1"] * 11]
+    assert "Мало ответов: 11 из 20." in text_of(nps_block)
+    assert "NPS:" not in text_of(nps_block), "no NPS from 11 answers"
+    assert table_rows(nps_block)[0] == ["Ответов"] + ["1"] * 11
+    assert table_rows(nps_block)[1:] == [["По телефону", "5"], ["Лично в центре", "0"], ["В мессенджере", "6"]]
 
     shares = table_rows(section(soup, "shares-heading"))
     assert shares == [["ВКонтакте", "1"], ["Telegram", "1"], ["WhatsApp", "1"], ["MAX", "1"], ["СМС", "1"],
@@ -152,10 +154,13 @@ def test_the_csv_export_holds_the_same_figures_in_utf8_with_bom_and_semicolons(a
     assert rows[0] == ["Раздел", "Строка", "Показатель", "Значение"]
     assert ["Полезность страниц", GUIDE, "Да", "2"] in rows
     assert ["Полезность страниц", GUIDE, "Доля «Да», %", "67"] in rows
-    assert ["NPS", "", "Значение", "-45,5"] in rows
+    assert ["NPS", "", "Мало ответов", "11 / 20"] in rows
+    assert ["Оценки 0–10", "10", "Ответов", "1"] in rows
+    assert ["Ответы по способу обслуживания", "В мессенджере", "Ответов", "6"] in rows
     assert ["Поделились", "MAX", "Раз", "1"] in rows
     assert [r[3] for r in rows if r[0] == "Заявки по неделям"][-1] == "<5"
-    assert "телефон" not in body.decode("utf-8-sig"), "comments stay on screen, out of the export"
+    assert "телефон скрыт" not in body.decode("utf-8-sig") and "Не нашёл адрес" not in body.decode("utf-8-sig"), \
+        "comments stay on screen, out of the export"
 
 
 @pytest.mark.parametrize(("query", "message"), [
@@ -203,3 +208,37 @@ def test_top_searches_appear_from_three_searches(app, staff_client):
     assert table_rows(tables[0]) == [["пособие", "5"], ["вахта", "3"]]
     assert table_rows(tables[1]) == [["вахта", "3"]]
     assert "редкий запрос" not in soup.get_text()
+
+
+def test_from_20_answers_the_dashboard_shows_nps_with_its_95_percent_interval(app, staff_client):
+    # 10 promoters, 5 passives, 5 detractors: p = 0.5, d = 0.25, NPS = 25;
+    # var = (0.5 + 0.25 − 0.25²) / 20 = 0.034375, 1.96 · 100 · √var = 36.34 → from −11.3 to +61.3.
+    add_answers(app, scores(promoters=10, passives=5), served_via="visit")
+    add_answers(app, scores(detractors=5), served_via="call")
+    soup = BeautifulSoup(staff_client.get("/staff/dashboard/").get_data(as_text=True), "html.parser")
+    nps_block = section(soup, "nps-heading")
+    assert "NPS: +25,0" in text_of(nps_block)
+    assert "95-процентный доверительный интервал: от -11,3 до +61,3." in text_of(nps_block)
+    assert "Мало ответов" not in text_of(nps_block)
+    assert table_rows(nps_block)[1:] == [["По телефону", "5"], ["Лично в центре", "15"], ["В мессенджере", "0"]]
+    rows = list(csv.reader(io.StringIO(staff_client.get("/staff/dashboard/export.csv").get_data().decode(
+        "utf-8-sig")), delimiter=";"))
+    assert ["NPS", "", "Значение", "25,0"] in rows
+    assert ["NPS", "", "Доверительный интервал 95 %, от", "-11,3"] in rows
+    assert ["NPS", "", "Доверительный интервал 95 %, до", "61,3"] in rows
+
+
+def test_19_answers_are_too_few_for_an_nps(app, staff_client):
+    add_answers(app, scores(promoters=19))
+    soup = BeautifulSoup(staff_client.get("/staff/dashboard/").get_data(as_text=True), "html.parser")
+    nps_block = section(soup, "nps-heading")
+    assert "Мало ответов: 19 из 20." in text_of(nps_block) and "NPS:" not in text_of(nps_block)
+    assert table_rows(nps_block)[0][-1] == "19"
+
+
+def test_the_answers_minimum_comes_from_the_config(app, staff_client):
+    assert app.config["SURVEY_NPS_MIN_ANSWERS"] == 20
+    app.config["SURVEY_NPS_MIN_ANSWERS"] = 3
+    add_answers(app, scores(promoters=2, detractors=1))
+    soup = BeautifulSoup(staff_client.get("/staff/dashboard/").get_data(as_text=True), "html.parser")
+    assert "NPS: +33,3" in text_of(section(soup, "nps-heading"))

@@ -5,7 +5,7 @@ import io
 import pytest
 
 from portal.exports import csv_bytes, csv_cell
-from portal.feedback.widgets import nps, suppress
+from portal.feedback.widgets import nps, nps_interval, suppress
 from portal.staff.overview import CHART_BAR_MAX, chart_bars
 
 
@@ -70,3 +70,24 @@ def test_csv_is_utf8_with_bom_and_semicolons():
     assert body.startswith(b"\xef\xbb\xbf")
     parsed = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
     assert parsed == [["Раздел", "Значение"], ["Поделились; ВКонтакте", "3"]]
+
+
+@pytest.mark.parametrize(("promoters", "passives", "detractors", "low", "high"), [
+    # p = 0.5, d = 0.25, n = 20: var = (0.75 − 0.0625) / 20 = 0.034375, half = 196 · 0.18540 = 36.34
+    (10, 5, 5, 25 - 36.3, 25 + 36.3),
+    (20, 0, 0, 100.0, 100.0),       # nobody but promoters: no spread, and never above 100
+    (0, 0, 20, -100.0, -100.0),
+    (1, 0, 1, -100.0, 100.0),       # 0 ± 138.6, clipped to −100…100
+    (0, 20, 0, 0.0, 0.0),
+])
+def test_nps_interval_is_nps_plus_minus_1_96_standard_errors_clipped(promoters, passives, detractors, low,
+                                                                      high):
+    result = nps({10: promoters, 8: passives, 3: detractors})
+    assert nps_interval(result) == (round(low, 1), round(high, 1))
+
+
+def test_nps_interval_by_hand_for_a_lopsided_sample():
+    # 15 promoters, 3 passives, 2 detractors: p = .75, d = .1, NPS 65; var = (.85 − .4225) / 20 = .021375
+    result = nps({9: 15, 7: 3, 0: 2})
+    half = 1.96 * 100 * 0.021375 ** 0.5  # 28.66
+    assert nps_interval(result) == (round(65 - half, 1), round(65 + half, 1)) == (36.3, 93.7)

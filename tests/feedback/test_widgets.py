@@ -10,12 +10,12 @@ from hypothesis import strategies as st
 from sqlalchemy import inspect, select
 
 from portal.extensions import csrf, db
-from portal.feedback.models import LoyaltyAnswer, PageFeedback, ShareCount
+from portal.feedback.models import PageFeedback, ServiceAnswer, ShareCount
 from portal.feedback.views import CSRF_EXEMPT_VIEWS
 from portal.feedback.widgets import PHONE_MASK, SHARE_TARGETS
 from tests.helpers.app import ROOT, make_app
 from tests.helpers.feedback import GUIDE, JSON, SAME_ORIGIN
-from tests.helpers.pages import Page
+from tests.helpers.pages import Page, checked_page
 
 STEP_GUIDE = "/kuda-idti/pervye-30-dney"
 CANARY_UA = "Canary-Agent/1.0 (ua-canary)"
@@ -89,26 +89,24 @@ def test_the_qr_code_is_not_loaded_on_the_guide_page(page):
     assert (qr_link.path, parse_qs(qr_link.query)) == ("/qr", {"page": [GUIDE]})
 
 
-def test_loyalty_question_is_asked_only_at_the_end_of_step_by_step_guides(page, app):
-    assert app.config["LOYALTY_GUIDES"] == ["kuda-idti/pervye-30-dney", "posobie/kak-vstat-na-uchet"]
-    for url in ["/kuda-idti/pervye-30-dney", "/posobie/kak-vstat-na-uchet"]:
-        form = page(url).soup.select_one("section.loyalty form")
-        assert form["action"] == "/ocenka"
-        assert [b["value"] for b in form.find_all("button")] == [str(n) for n in range(11)]
-        group = form.select_one("fieldset")
-        title = page(url).soup.find(id=group["aria-labelledby"])
-        assert title.get_text(strip=True) == (
-            "Насколько вероятно, что вы посоветуете центр занятости человеку в похожей ситуации?")
-    assert page(GUIDE).soup.select_one("section.loyalty") is None
+@pytest.mark.parametrize("url", [GUIDE, STEP_GUIDE, "/posobie/kak-vstat-na-uchet", "/en" + STEP_GUIDE])
+def test_guide_pages_ask_only_whether_the_page_was_useful_not_the_0_to_10_question(page, url):
+    # The 0–10 question goes to people the centre served (/opros/<token>), not to readers of a guide.
+    rendered = page(url)
+    assert rendered.soup.select_one("section.feedback form")["action"].endswith("/otzyv")
+    assert rendered.soup.select_one("section.loyalty") is None
+    assert not rendered.soup.find("input", attrs={"name": "score"})
+    assert not rendered.soup.find("form", action=lambda a: a and ("ocenka" in a or "opros" in a))
+    assert "Посоветуете ли вы центр" not in rendered.text() and "Насколько вероятно" not in rendered.text()
 
 
-def test_loyalty_macro_never_puts_a_request_number_into_the_page(app):
-    with app.test_request_context("/zayavka/prinyata/K7F-3QX"):
-        template = app.jinja_env.from_string(
-            '{% from "macros/feedback.html" import loyalty_question %}{{ loyalty_question(request.path) }}')
-        html = template.render()
-    assert "K7F-3QX" not in html
-    assert BeautifulSoup(html, "html.parser").select_one("input[name=asked_on]")["value"] == "/zayavka"
+def test_the_old_0_to_10_endpoint_stores_nothing_and_answers_kindly(client, app):
+    # A guide page kept in a browser's cache may still post the old form.
+    response = client.post("/ocenka", data={"asked_on": STEP_GUIDE, "score": "9"}, headers=SAME_ORIGIN)
+    rendered = checked_page(response, 410)
+    assert "только после обращения в центр" in rendered.text()
+    assert "Set-Cookie" not in response.headers
+    assert rows(app, ServiceAnswer) == []
 
 
 # ---------------------------------------------------------------- «полезна ли страница» with JavaScript off
@@ -213,11 +211,13 @@ def test_with_javascript_no_brings_the_comment_form_in_place(client, app):
 def test_stored_rows_have_exactly_the_allowed_columns(app):
     with app.app_context():
         columns = {table: {c["name"] for c in inspect(db.engine).get_columns(table)}
-                   for table in ("page_feedback", "share_count", "loyalty_answer")}
+                   for table in ("page_feedback", "share_count", "survey_invitation", "service_answer")}
+        assert "loyalty_answer" not in inspect(db.engine).get_table_names()
     assert columns == {
         "page_feedback": {"id", "page", "useful", "text", "day"},
         "share_count": {"id", "page", "channel", "day", "count"},
-        "loyalty_answer": {"id", "score", "asked_on", "day"},
+        "survey_invitation": {"token_hash", "served_via", "month"},
+        "service_answer": {"id", "score", "served_via", "month", "improve"},
     }
 
 
@@ -231,11 +231,10 @@ def test_stored_values_contain_nothing_about_the_visitor(app):
     token = comment_token(voted.location)
     client.post("/otzyv/kommentariy", data={"page": GUIDE, "t": token, "text": "мало примеров"},
                 headers=headers, environ_base=environ)
-    client.post("/ocenka", data={"asked_on": STEP_GUIDE, "score": "7"}, headers=headers, environ_base=environ)
     client.post("/share", query_string={"page": GUIDE, "channel": "vk"}, headers=headers,
                 environ_base=environ)
     with app.app_context():
-        dump = "\n".join(str(tuple(row)) for model in (PageFeedback, ShareCount, LoyaltyAnswer)
+        dump = "\n".join(str(tuple(row)) for model in (PageFeedback, ShareCount)
                          for row in db.session.execute(select(*model.__table__.columns)))
     assert "мало примеров" in dump and "vk" in dump
     for canary in [CANARY_UA, "ua-canary", CANARY_IP, "cookie-canary", "ref-canary", "127.0.0.1",
@@ -250,7 +249,6 @@ def test_reading_and_voting_and_sharing_never_set_a_cookie(client):
     responses.append(client.post("/otzyv/kommentariy", headers=SAME_ORIGIN,
                                  data={"page": GUIDE, "t": comment_token(voted.location), "text": "ок"}))
     responses += [vote(client, "yes", headers=JSON), share(client, "telegram"),
-                  client.post("/ocenka", data={"asked_on": STEP_GUIDE, "score": "10"}, headers=SAME_ORIGIN),
                   client.get("/otzyv/spasibo?page=/posobie/kto-poluchaet"), client.get(f"/qr?page={GUIDE}"),
                   client.get(f"/qr.svg?page={GUIDE}"), client.get("/listovka"),
                   vote(client, "yes", headers={"Origin": "https://evil.example"})]
@@ -264,7 +262,8 @@ def test_reading_and_voting_and_sharing_never_set_a_cookie(client):
 WIDGET_POSTS = {
     "vote": ("/otzyv", {"page": GUIDE, "answer": "yes"}),
     "comment": ("/otzyv/kommentariy", {"page": GUIDE, "t": "x", "text": "x"}),
-    "loyalty": ("/ocenka", {"asked_on": STEP_GUIDE, "score": "9"}),
+    "survey": ("/opros/" + "a" * 22, {"score": "9"}),
+    "loyalty_retired": ("/ocenka", {"asked_on": STEP_GUIDE, "score": "9"}),
     "share": ("/share?page=%2Fposobie%2Fkto-poluchaet&channel=vk", {}),
 }
 FOREIGN = {
@@ -285,7 +284,7 @@ def test_posts_from_other_sites_are_refused_with_403_and_store_nothing(client, a
         response = client.post(url, data=data, headers=headers)
         assert response.status_code == 403, how
         assert "Set-Cookie" not in response.headers
-    assert rows(app, PageFeedback) == rows(app, ShareCount) == rows(app, LoyaltyAnswer) == []
+    assert rows(app, PageFeedback) == rows(app, ShareCount) == rows(app, ServiceAnswer) == []
 
 
 @pytest.mark.parametrize("origin", ["http://localhost", "https://rabota.example"])
@@ -310,10 +309,10 @@ def test_the_widgets_are_the_only_csrf_exempt_views(app):
 
 
 def test_widget_endpoints_change_nothing_on_get(client, app):
-    query = {"page": GUIDE, "answer": "yes", "channel": "vk", "asked_on": STEP_GUIDE, "score": "9"}
-    for url in ["/otzyv", "/otzyv/kommentariy", "/ocenka", "/share"]:
+    query = {"page": GUIDE, "answer": "yes", "channel": "vk", "score": "9"}
+    for url in ["/otzyv", "/otzyv/kommentariy", "/share"]:
         assert client.get(url, query_string=query, headers=SAME_ORIGIN).status_code in {308, 404, 405}, url
-    assert rows(app, PageFeedback) == rows(app, ShareCount) == rows(app, LoyaltyAnswer) == []
+    assert rows(app, PageFeedback) == rows(app, ShareCount) == rows(app, ServiceAnswer) == []
 
 
 # ---------------------------------------------------------------- sharing
@@ -353,9 +352,9 @@ def test_unknown_pages_and_channels_are_not_counted(client, app):
 
 def test_other_widgets_refuse_extra_fields_too(client, app):
     assert vote(client, "yes", phone="+79991234567").status_code == 400
-    assert client.post("/ocenka", data={"asked_on": STEP_GUIDE, "score": "9", "name": "Иван"},
+    assert client.post("/opros/" + "a" * 22, data={"score": "9", "name": "Иван"},
                        headers=SAME_ORIGIN).status_code == 400
-    assert rows(app, PageFeedback) == rows(app, LoyaltyAnswer) == []
+    assert rows(app, PageFeedback) == rows(app, ServiceAnswer) == []
 
 
 # ---------------------------------------------------------------- QR code
@@ -391,37 +390,6 @@ def test_qr_page_shows_the_code_and_the_address(page):
     assert "http://localhost/posobie/kto-poluchaet" in rendered.text()
 
 
-# ---------------------------------------------------------------- the 0–10 question
-
-def test_every_score_from_0_to_10_is_stored_with_where_and_when(roomy_client, roomy_app):
-    for score in range(11):
-        response = roomy_client.post("/ocenka", data={"asked_on": STEP_GUIDE, "score": str(score)},
-                                     headers=SAME_ORIGIN)
-        assert response.status_code == 303 and "kind=loyalty" in response.location
-    stored = rows(roomy_app, LoyaltyAnswer)
-    assert [(row.score, row.asked_on) for row in stored] == [(n, STEP_GUIDE) for n in range(11)]
-    assert all(row.day is not None for row in stored)
-
-
-@pytest.mark.parametrize("asked_on", ["/zayavka/prinyata/K7F-3QX", "apply", "/en/zayavka/prinyata/ABC-DEF"])
-def test_an_answer_after_a_request_is_stored_without_the_request_number(client, app, asked_on):
-    response = client.post("/ocenka", data={"asked_on": asked_on, "score": "9"}, headers=JSON)
-    assert "Спасибо за ответ" in response.get_json()["html"]
-    assert [r.asked_on for r in rows(app, LoyaltyAnswer)] == ["/zayavka"]
-
-
-BAD_ANSWERS = [(STEP_GUIDE, "11"), (STEP_GUIDE, "-1"), (STEP_GUIDE, "5.0"), (STEP_GUIDE, ""),
-               (STEP_GUIDE, "٣"), (GUIDE, "9"), ("/nope", "9"), ("", "9")]
-
-
-def test_bad_scores_and_places_are_refused(client, app):
-    for asked_on, score in BAD_ANSWERS:
-        response = client.post("/ocenka", data={"asked_on": asked_on, "score": score}, headers=SAME_ORIGIN)
-        assert response.status_code == 400, (asked_on, score)
-        assert "Traceback" not in response.get_data(as_text=True)
-    assert rows(app, LoyaltyAnswer) == []
-
-
 # ---------------------------------------------------------------- abuse limits
 
 def test_over_the_limit_a_visitor_gets_a_friendly_russian_429(tmp_path):
@@ -447,18 +415,19 @@ def test_each_widget_has_its_own_limit(tmp_path):
 
 # ---------------------------------------------------------------- fuzz: never a 500
 
-FIELD_NAMES = st.sampled_from(["page", "answer", "t", "text", "asked_on", "score", "channel", "x", "phone"])
+FIELD_NAMES = st.sampled_from(["page", "answer", "t", "text", "improve", "score", "channel", "x", "phone"])
 VALUES = st.one_of(st.text(max_size=700), st.sampled_from([GUIDE, "/", STEP_GUIDE, "yes", "no", "9", "vk",
                                                            "/zayavka", "/en/", "//evil", "\x00", "٣"]))
 FORMS = st.dictionaries(FIELD_NAMES, VALUES, max_size=5)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(url=st.sampled_from(["/otzyv", "/en/otzyv", "/otzyv/kommentariy", "/ocenka", "/share"]), form=FORMS,
+@given(url=st.sampled_from(["/otzyv", "/en/otzyv", "/otzyv/kommentariy", "/opros/" + "a" * 22, "/share"]),
+       form=FORMS,
        query=FORMS, as_json=st.booleans())
 def test_fuzzed_widget_posts_never_give_a_500(roomy_client, url, form, query, as_json):
     response = roomy_client.post(url, data=form, query_string=query, headers=JSON if as_json else SAME_ORIGIN)
-    assert response.status_code in {200, 204, 303, 400, 422}, response.status_code
+    assert response.status_code in {200, 204, 303, 400, 404, 422}, response.status_code
     assert "Set-Cookie" not in response.headers
 
 
