@@ -25,17 +25,18 @@ import re
 from gunicorn.glogging import Logger
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_SETUP_TOKEN = re.compile(r"(/staff/setup/)[^/]+")
+_SECRET_PATH = re.compile(r"(/staff/setup/|/opros/)[^/]+")  # one-time links: setup, the survey
 
 
 class SafeAccessLog(Logger):
     """`%(U)s` is the decoded path: escape control characters (no forged lines through `%0a`, no raw NUL) and
-    hide anything after /staff/setup/ (old one-time links carried their secret there)."""
+    hide anything after /staff/setup/ (old one-time links carried their secret there) and /opros/ (a survey
+    link's token: with the time of the visit it could tell that a link was opened and not yet answered)."""
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
         path = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", atoms.get("U", ""))
-        atoms["U"] = _SETUP_TOKEN.sub(r"\1…", path)
+        atoms["U"] = _SECRET_PATH.sub(r"\1…", path)
         return atoms
 
 

@@ -16,7 +16,7 @@ from portal.clock import now_utc
 security_log = logging.getLogger("portal.security")
 
 _QUERY_STRING_RE = re.compile(r"(\s/[^\s?]*)\?\S*")
-_SECRET_PATH_RE = re.compile(r"(/staff/setup/)[^\s/?\"]+")
+_SECRET_PATH_RE = re.compile(r"(/staff/setup/|/opros/)[^\s/?\"]+")  # one-time links
 
 
 def json_line(event, **fields):

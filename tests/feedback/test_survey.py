@@ -185,3 +185,18 @@ def test_the_survey_page_refuses_extra_fields(app, client):
     token = make_invitation(app)
     assert answer(client, token, score="9", phone="+79991234567").status_code == 400
     assert rows(app, ServiceAnswer) == []
+
+
+
+def test_a_survey_token_never_reaches_a_log_line():
+    """The dev server's request line and gunicorn's access-log path both hide the token after /opros/."""
+    import runpy
+
+    from portal.logs import scrub_request_line
+    from tests.helpers.app import ROOT
+
+    token = "Zq3xY7mN2pR8sT1vW4bC6d"
+    assert scrub_request_line(f'"GET /opros/{token} HTTP/1.1" 200 -') == '"GET /opros/… HTTP/1.1" 200 -'
+    secret_path = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["_SECRET_PATH"]  # what SafeAccessLog applies
+    assert secret_path.sub(r"\1…", f"/opros/{token}") == "/opros/…"
+    assert secret_path.sub(r"\1…", "/otzyv") == "/otzyv"
