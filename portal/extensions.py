@@ -52,6 +52,11 @@ def init_app(app):
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config["MIGRATIONS_DIR"]), render_as_batch=True)
     csrf.init_app(app)
+    # Flask-Limiter keeps the first app's key prefix and strategy for every later app (`self._x or config`).
+    # Production holds one app per process, but the tests build hundreds, each with its own Redis prefix:
+    # without this reset they all counted under the first one's and locked each other out.
+    limiter._key_prefix = None
+    limiter._strategy = None
     limiter.init_app(app)
     _serialise_memory_expiry(limiter.limiter.storage)
 
