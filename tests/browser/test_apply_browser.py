@@ -48,12 +48,13 @@ def test_form_with_errors_then_sent_reaches_the_confirmation(browser, live_serve
     context.close()
 
 
-@pytest.mark.xfail(reason="fails after the stop-19 merges; see the closing note", strict=False)
 def test_form_is_usable_with_the_keyboard_alone(browser, live_server):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     visit = PageVisit(context, live_server, "/zayavka")
     page = visit.page
     page.focus("#applicant-0")
+    page.keyboard.press("Tab")          # the link for prison-service officers to their referral form
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "/zayavka/napravlenie"
     page.keyboard.press("Tab")          # to the name field
     assert page.evaluate("document.activeElement.id") == "name"
     page.keyboard.type("Анна")

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.helpers.browser import PHONE, PageVisit
+from tests.helpers.places import add_place
 from tests.helpers.plan import MUST_SHOW_URL
 
 pytestmark = pytest.mark.browser
@@ -278,5 +279,24 @@ def test_a_guide_with_the_script_stays_under_30_kb(browser, live_server):
     try:
         assert any(r.url.split("?")[0].endswith("/static/listen.js") for r in visit.requests)
         assert visit.transferred_bytes() <= 30 * 1024, visit.transferred_bytes()
+    finally:
+        context.close()
+
+
+def test_a_place_page_has_the_button_and_reads_the_place(browser, live_server, live_app):
+    place_id = add_place(live_app, name="Отдел для чтения вслух", address="ул. Читальная, 3")
+    context = context_with(browser, RUSSIAN)
+    visit = PageVisit(context, live_server, f"/kuda-obratitsya/{place_id}")
+    page = visit.page
+    try:
+        assert page.locator(".listen-play").is_visible()
+        count, report = visit.axe_violations()
+        assert count == 0, report
+        page.click(".listen-play")
+        texts = [u["text"] for u in read_to_the_end(page)]
+        assert texts[0] == "Отдел для чтения вслух"
+        assert any("ул. Читальная, 3" in t for t in texts)  # «ул.» does not end a sentence
+        joined = " ".join(texts)
+        assert "Слушать" not in joined and "Выйти" not in joined
     finally:
         context.close()
