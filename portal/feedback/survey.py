@@ -104,29 +104,26 @@ def _months(start, end):
     return start.strftime("%Y-%m"), end.strftime("%Y-%m")
 
 
-def service_distribution(start, end):
-    """{score: answers} for every score 0–10 in the months touching the period [start, end]."""
+def _answers_by(column, keys, start, end):
+    """{key: answers} grouped by `column` in the months touching the period [start, end]; every key present."""
     low, high = _months(start, end)
     rows = db.session.execute(
-        sa.select(ServiceAnswer.score, sa.func.count())
-        .where(ServiceAnswer.month.between(low, high)).group_by(ServiceAnswer.score))
-    counts = dict.fromkeys(SCORES, 0)
-    for score, count in rows:
-        if score in counts:
-            counts[score] = int(count)
+        sa.select(column, sa.func.count()).where(ServiceAnswer.month.between(low, high)).group_by(column))
+    counts = dict.fromkeys(keys, 0)
+    for key, count in rows:
+        if key in counts:
+            counts[key] = int(count)
     return counts
+
+
+def service_distribution(start, end):
+    """{score: answers} for every score 0–10 in the months touching the period [start, end]."""
+    return _answers_by(ServiceAnswer.score, SCORES, start, end)
 
 
 def answers_by_channel(start, end):
     """{served_via: answers} in the months touching the period, every way of service present."""
-    low, high = _months(start, end)
-    rows = db.session.execute(
-        sa.select(ServiceAnswer.served_via, sa.func.count())
-        .where(ServiceAnswer.month.between(low, high)).group_by(ServiceAnswer.served_via))
-    counts = dict.fromkeys(SERVED_VIA, 0)
-    for channel, count in rows:
-        counts[channel] = counts.get(channel, 0) + int(count)
-    return counts
+    return _answers_by(ServiceAnswer.served_via, SERVED_VIA, start, end)
 
 
 def min_answers():
