@@ -59,16 +59,19 @@ def translate_compile():
     _pybabel("compile", "--use-fuzzy", "-d", str(TRANSLATIONS), "--statistics")
 
 
-def register_demo_set(app, name, load, clear):
-    """Let an area add its sample data to `flask demo load|clear` (load/clear return how many rows)."""
-    app.extensions.setdefault("demo_sets", []).append((name, load, clear))
+def register_demo_set(app, name, load, clear, refresh=None):
+    """Let an area add its sample data to `flask demo load|clear` (load/clear return how many rows);
+    `refresh()` runs after either, e.g. to rebuild the search documents that show the samples."""
+    app.extensions.setdefault("demo_sets", []).append((name, load, clear, refresh))
 
 
 def run_demo_sets(app, action):
-    """Run every registered area's `load` or `clear`; returns [(name, count)]."""
+    """Run every registered area's `load` or `clear` (then its `refresh`); returns [(name, count)]."""
     done = []
-    for name, load, clear in app.extensions.get("demo_sets", ()):
+    for name, load, clear, refresh in app.extensions.get("demo_sets", ()):
         done.append((name, (load if action == "load" else clear)()))
+        if refresh is not None:
+            refresh()
     return done
 
 

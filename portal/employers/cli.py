@@ -10,19 +10,6 @@ from portal.employers.search import refresh_search
 employers_cli = AppGroup("employers", help="The friendly-employers directory.")
 
 
-def load_demo_cards():
-    """`flask demo load` for this area: the sample cards, then the index that finds them."""
-    loaded = load_demo()
-    refresh_search()
-    return loaded
-
-
-def clear_demo_cards():
-    removed = clear_demo()
-    refresh_search()
-    return removed
-
-
 @employers_cli.command("purge")
 @click.option("--days", type=click.IntRange(min=0), default=None,
               help="Erase contacts of cards hidden more than this many days ago "
@@ -48,4 +35,4 @@ def init_app(app):
     from portal.cli import register_demo_set
 
     app.cli.add_command(employers_cli)
-    register_demo_set(app, "работодатели", load_demo_cards, clear_demo_cards)
+    register_demo_set(app, "работодатели", load_demo, clear_demo, refresh=refresh_search)

@@ -64,22 +64,9 @@ def stale_command():
     click.echo(f"Проверить: {len(places)}.")
 
 
-def _load_demo_places():
-    from portal.places import refresh_public_pages
-    loaded = demo.load_demo()
-    refresh_public_pages()
-    return loaded
-
-
-def _clear_demo_places():
-    from portal.places import refresh_public_pages
-    removed = demo.clear_demo()
-    refresh_public_pages()
-    return removed
-
-
 def init_app(app):
     from portal.cli import register_demo_set
+    from portal.places import refresh_public_pages
 
     app.cli.add_command(places_cli)
-    register_demo_set(app, "места", _load_demo_places, _clear_demo_places)
+    register_demo_set(app, "места", demo.load_demo, demo.clear_demo, refresh=refresh_public_pages)
