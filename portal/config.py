@@ -118,6 +118,9 @@ FEEDBACK_COMMENT_WINDOW = 3600  # seconds after «Нет» during which a commen
 # The 0–10 question after the service (portal/feedback/survey.py): below this many answers in the period the
 # dashboard shows the raw counts only, since an NPS of a handful of answers says nothing.
 SURVEY_NPS_MIN_ANSWERS = 20
+# A survey link works for at least this many days: one handed out in a month stops working once that month
+# ended more than SURVEY_LINK_DAYS ago, and `flask survey purge` deletes such unused invitations.
+SURVEY_LINK_DAYS = 60
 LEAFLET_GUIDES = ["kuda-idti/pervye-30-dney", "posobie/kto-poluchaet", "dokumenty/spisok-dokumentov",
                   "sudimost/zakrytye-professii", "rabota/gde-iskat", "kuda-idti/probaciya"]
 LEAFLET_MAX_GUIDES = 6  # QR codes that still fit one A4 sheet

@@ -8,6 +8,8 @@ import csv
 import io
 import re
 
+from flask import current_app
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_RE = re.compile(r"^-?\d+(?:[.,]\d+)?$")
 CSV_DELIMITER = ";"  # what Excel with Russian regional settings expects (the list separator there is «;»)
@@ -32,3 +34,10 @@ def csv_text(header, rows):
 def csv_bytes(rows):
     """Rows (the first one being the header) as the UTF-8 bytes of a download."""
     return csv_text(None, rows).encode("utf-8")
+
+
+def suppress_small(count, minimum=None):
+    """A count of people as it may leave the desk (exports, the dashboard's request counts, security item 31):
+    1 to minimum−1 reads «<minimum» (DASHBOARD_MIN_CELL, 5); nobody (0) and larger counts stay exact."""
+    minimum = minimum or current_app.config["DASHBOARD_MIN_CELL"]
+    return f"<{minimum}" if 0 < count < minimum else str(count)

@@ -3,10 +3,12 @@ close a request as done; the person answers once, anonymously (docs/feedback.md,
 
 Only the SHA-256 of a token is stored, with how the person was served and the month: no request, person,
 staff member, IP, cookie or time of day. Answering deletes the invitation in the same transaction, so a
-link works once and nothing is left that could join the answer to the request.
+link works once and nothing is left that could join the answer to the request. A link not used within
+SURVEY_LINK_DAYS (counted from the end of its month) is out of date, and `flask survey purge` deletes it.
 """
 import hashlib
 import secrets
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -55,6 +57,15 @@ def this_month():
     return today_local().strftime("%Y-%m")
 
 
+def oldest_valid_month(today, link_days):
+    """Links of this month («2026-10») and later still work on `today`; earlier ones are out of date."""
+    return (today - timedelta(days=link_days)).strftime("%Y-%m")
+
+
+def _valid_from():
+    return oldest_valid_month(today_local(), current_app.config["SURVEY_LINK_DAYS"])
+
+
 def create_invitation(served_via):
     """A new single-use token (returned, never stored) and its hashed invitation (added to the session;
     the caller's commit stores it)."""
@@ -66,9 +77,11 @@ def create_invitation(served_via):
 
 
 def find_invitation(token):
+    """The unused, not out-of-date invitation of this token, or None."""
     if not isinstance(token, str) or not 10 <= len(token) <= 64:
         return None
-    return db.session.get(SurveyInvitation, token_hash(token))
+    invitation = db.session.get(SurveyInvitation, token_hash(token))
+    return invitation if invitation is not None and invitation.month >= _valid_from() else None
 
 
 def parse_score(value):
@@ -80,10 +93,11 @@ def parse_score(value):
 
 
 def record_answer(token, score, improve):
-    """Store one answer and delete its invitation in one transaction. False when the link is unknown or used."""
+    """Store one answer and delete its invitation in one transaction. False when the link is unknown, used or
+    out of date."""
     hashed = token_hash(token)
     with storage_guard():
-        invitation = db.session.get(SurveyInvitation, hashed)
+        invitation = find_invitation(token)
         if invitation is None:
             return False
         served_via, month = invitation.served_via, invitation.month
@@ -96,6 +110,13 @@ def record_answer(token, score, improve):
                                      improve=clean_comment(improve or "")))
         db.session.commit()
     return True
+
+
+def purge_expired_invitations():
+    """Delete the unused invitations that are out of date; returns how many. Safe to run again."""
+    deleted = db.session.execute(sa.delete(SurveyInvitation).where(SurveyInvitation.month < _valid_from()))
+    db.session.commit()
+    return deleted.rowcount
 
 
 # ---------------------------------------------------------------- figures for staff

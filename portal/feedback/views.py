@@ -248,7 +248,6 @@ def init_app(app):
         share_links=feedback.share_links,
         feedback_canonical_url=feedback.canonical_url,
         qr_version=feedback.qr_version,
-        suppress=feedback.suppress,
         share_label=lambda channel: feedback.CHANNEL_LABELS.get(channel, channel),
         served_via_label=lambda code: survey_answers.SERVED_VIA.get(code, code),
     )

@@ -310,12 +310,6 @@ def nps_interval(result, z=Decimal("1.96")):
 
 # ---------------------------------------------------------------- figures for staff
 
-def suppress(count, minimum=None):
-    """A count of people's requests as shown to staff: below the minimum (5) it reads «<5»."""
-    minimum = minimum or current_app.config["DASHBOARD_MIN_CELL"]
-    return f"<{minimum}" if count < minimum else str(count)
-
-
 @dataclass(frozen=True)
 class Usefulness:
     page: str

@@ -1,4 +1,5 @@
-"""The staff figures at /staff/dashboard: aggregate and anonymous, small counts of requests suppressed.
+"""The staff figures at /staff/dashboard: aggregate and anonymous, small counts of requests suppressed;
+its CSV suppresses every small count of people, as anything that leaves the desk does.
 
 Behind the staff sign-in (`require_staff`); GET only, so it changes nothing and needs no CSRF token.
 """
@@ -10,7 +11,7 @@ from flask_babel import gettext as _
 from portal import working_days
 from portal.apply.applications import CONTACT_METHODS
 from portal.clock import today_local
-from portal.exports import csv_bytes
+from portal.exports import csv_bytes, suppress_small
 from portal.feedback.widgets import CHANNEL_LABELS
 from portal.staff import figures as service_figures
 from portal.staff.auth import require_staff
@@ -59,12 +60,16 @@ def index():
     start, end, errors, typed = chosen_period(request.args)
     figures = dashboard_figures(start, end)
     status = 400 if errors else 200
-    service = service_figures.response_figures(
+    service = _service(start, end)
+    return render_template("dashboard/index.html", figures=figures, errors=errors, typed=typed,
+                           charts=_charts(figures), service=service, suppress=suppress_small,
+                           service_charts=_service_charts(service)), status
+
+
+def _service(start, end):
+    return service_figures.response_figures(
         service_figures.load_timings(start, end), today_local(),
         current_app.config["APPLY_ANSWER_WORKING_DAYS"], working_days.calendar())
-    return render_template("dashboard/index.html", figures=figures, errors=errors, typed=typed,
-                           charts=_charts(figures), service=service,
-                           service_charts=_service_charts(service)), status
 
 
 @bp.route("/export.csv")
@@ -72,8 +77,7 @@ def export():
     start, end, errors, _typed = chosen_period(request.args)
     if errors:
         return index()
-    figures = dashboard_figures(start, end)
-    body = csv_bytes(figures_csv_rows(figures))
+    body = csv_bytes(figures_csv_rows(dashboard_figures(start, end), _service(start, end)))
     name = f"pokazateli-{start.isoformat()}-{end.isoformat()}.csv"
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -4,7 +4,8 @@ to «in_progress» is «в работе». Figures are per ISO week and per chan
 contacted), as median and 90th percentile in hours; plus the share of «не дозвонились» among closed requests
 and how many requests wait longer than APPLY_ANSWER_WORKING_DAYS working days.
 
-Staff see exact counts here; anything that leaves the desk suppresses small numbers (`suppress_small`)."""
+Staff see exact counts here; anything that leaves the desk suppresses small numbers
+(`portal.exports.suppress_small`)."""
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -135,7 +136,3 @@ def load_timings(start, end):
     return [Timing(row.created_at, row.contact_method or "none", row.status, *changes.get(row.id, (None, None)),
                    contact_from=row.contact_from) for row in rows]
 
-
-def suppress_small(count, minimum):
-    """For anything leaving the desk: a count below `minimum` becomes «<minimum»."""
-    return f"<{minimum}" if 0 < count < minimum else str(count)

@@ -1,7 +1,8 @@
 """The staff dashboard's figures as one set: the widgets' answers (portal/feedback/widgets.py), the answers
 after the service (portal/feedback/survey.py; NPS only from SURVEY_NPS_MIN_ANSWERS on), requests per
 week, the searches people made; the bars the page draws and the rows of its CSV. Aggregate and anonymous:
-small counts of requests are suppressed (`suppress`)."""
+small counts of requests are suppressed on the page, and every small count of people in the CSV
+(`portal.exports.suppress_small`): the file leaves the desk."""
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,6 +12,7 @@ from flask import current_app
 
 from portal.apply.models import Application
 from portal.clock import local_date, local_day_bounds, today_local
+from portal.exports import suppress_small
 from portal.extensions import db
 from portal.feedback.survey import (
     SERVED_VIA,
@@ -25,7 +27,6 @@ from portal.feedback.widgets import (
     nps,
     nps_interval,
     shares_by_channel,
-    suppress,
     usefulness,
 )
 
@@ -87,11 +88,11 @@ def chart_bars(items, suppressed=False):
     largest = max(values, default=0) or 1
     bars = []
     for label, value in items:
-        hidden = suppressed and value < minimum
+        hidden = suppressed and 0 < value < minimum
         width = 0 if hidden else round(CHART_BAR_MAX * value / largest)
         label = str(label)
         bars.append({"label": label if len(label) <= 26 else label[:25] + "…", "width": width,
-                     "display": f"<{minimum}" if hidden else str(value)})
+                     "display": suppress_small(value, minimum) if suppressed else str(value)})
     return bars
 
 
@@ -143,8 +144,12 @@ def _decimal(value):
     return f"{value:.1f}".replace(".", ",")
 
 
-def figures_csv_rows(figures):
-    """The figures as rows for the CSV export: section; row; measure; value. «Нет» comments stay on screen."""
+def figures_csv_rows(figures, service=None):
+    """The figures as rows for the CSV export: section; row; measure; value. «Нет» comments stay on screen.
+
+    The file leaves the desk, so every count of people below DASHBOARD_MIN_CELL reads «<5», and a median or
+    percentile of so few requests is left out («—»): it would be nearly one person's own waiting time.
+    """
     from flask_babel import gettext as _
 
     rows = [[_("Section"), _("Row"), _("Measure"), _("Value")],
@@ -155,27 +160,56 @@ def figures_csv_rows(figures):
                  [_("Page usefulness"), item.page, _("No"), item.no],
                  [_("Page usefulness"), item.page, _("Share of «Yes», %"), item.share_yes]]
     for score, count in figures.loyalty.items():
-        rows.append([_("Answers 0–10"), score, _("Answers"), count])
+        rows.append([_("Answers 0–10"), score, _("Answers"), suppress_small(count)])
     for channel, count in (figures.survey_channels or {}).items():
-        rows.append([_("Answers per way of service"),
-                     str(SERVED_VIA[channel]) if channel in SERVED_VIA else channel, _("Answers"), count])
+        way = str(SERVED_VIA[channel]) if channel in SERVED_VIA else channel
+        rows.append([_("Answers per way of service"), way, _("Answers"), suppress_small(count)])
     if figures.nps:
         low, high = figures.nps_interval
         rows += [["NPS", "", _("Answers"), figures.nps.total],
-                 ["NPS", "", _("Promoters (9–10)"), figures.nps.promoters],
-                 ["NPS", "", _("Passives (7–8)"), figures.nps.passives],
-                 ["NPS", "", _("Detractors (0–6)"), figures.nps.detractors],
+                 ["NPS", "", _("Promoters (9–10)"), suppress_small(figures.nps.promoters)],
+                 ["NPS", "", _("Passives (7–8)"), suppress_small(figures.nps.passives)],
+                 ["NPS", "", _("Detractors (0–6)"), suppress_small(figures.nps.detractors)],
                  ["NPS", "", _("Value"), _decimal(figures.nps.score)],
                  ["NPS", "", _("Confidence interval, from"), _decimal(low)],
                  ["NPS", "", _("Confidence interval, to"), _decimal(high)]]
     else:
-        rows.append(["NPS", "", _("Too few answers"), f"{figures.survey_answers} / {figures.nps_min}"])
+        rows.append(["NPS", "", _("Too few answers"), f"{suppress_small(figures.survey_answers)} / {figures.nps_min}"])
     for channel, count in figures.shares.items():
         rows.append([_("Shares"), str(CHANNEL_LABELS[channel]), _("Times"), count])
     for _monday, label, count in figures.weeks:
-        rows.append([_("Requests per week"), label, _("Requests"), suppress(count)])
+        rows.append([_("Requests per week"), label, _("Requests"), suppress_small(count)])
+    if service is not None:
+        rows += service_csv_rows(service)
     if figures.searches:
         top, missing = figures.searches
         rows += [[_("Searches"), text, _("Times"), times] for text, times in top]
         rows += [[_("Searches that found nothing"), text, _("Times"), times] for text, times in missing]
+    return rows
+
+
+def service_csv_rows(service):
+    """How fast the centre answers (portal/staff/figures.py), as it may leave the desk."""
+    from flask_babel import gettext as _
+
+    from portal.apply.applications import CONTACT_METHODS
+
+    minimum = current_app.config["DASHBOARD_MIN_CELL"]
+
+    def hours(value, count):
+        return "—" if value is None or count < minimum else _decimal(value)
+
+    rows = []
+    for section, groups, label in (
+            (_("Answer time by contact channel"), service.channels, lambda code: str(CONTACT_METHODS.get(code, "—"))),
+            (_("Answer time by week of the request"), service.weeks, str)):
+        for key, first, working, count in groups:
+            rows += [[section, label(key), _("Requests"), suppress_small(count)],
+                     [section, label(key), _("First attempt, median, h"), hours(first.median, first.count)],
+                     [section, label(key), _("First attempt, 90th percentile, h"), hours(first.p90, first.count)],
+                     [section, label(key), _("In progress, median, h"), hours(working.median, working.count)],
+                     [section, label(key), _("In progress, 90th percentile, h"), hours(working.p90, working.count)]]
+    rows += [[_("Answer time"), "", _("Waiting longer than promised"), suppress_small(service.overdue)],
+             [_("Answer time"), "", _("Closed requests"), suppress_small(service.closed)],
+             [_("Answer time"), "", _("Could not reach"), suppress_small(service.unreachable)]]
     return rows

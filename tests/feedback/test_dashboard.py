@@ -155,10 +155,14 @@ def test_the_csv_export_holds_the_same_figures_in_utf8_with_bom_and_semicolons(a
     assert ["Полезность страниц", GUIDE, "Да", "2"] in rows
     assert ["Полезность страниц", GUIDE, "Доля «Да», %", "67"] in rows
     assert ["NPS", "", "Мало ответов", "11 / 20"] in rows
-    assert ["Оценки 0–10", "10", "Ответов", "1"] in rows
+    assert ["Оценки 0–10", "10", "Ответов", "<5"] in rows, "the file leaves the desk: small counts hidden"
     assert ["Ответы по способу обслуживания", "В мессенджере", "Ответов", "6"] in rows
     assert ["Поделились", "MAX", "Раз", "1"] in rows
     assert [r[3] for r in rows if r[0] == "Заявки по неделям"][-1] == "<5"
+    speed = [r for r in rows if r[0] == "Скорость ответа по способу связи"]
+    assert ["Скорость ответа по способу связи", "Звонок или СМС", "Заявок", "<5"] in speed
+    assert ["Скорость ответа по способу связи", "Звонок или СМС", "Первая попытка, медиана, ч", "—"] in speed, \
+        "a median of fewer than 5 requests is nearly one person's waiting time"
     assert "телефон скрыт" not in body.decode("utf-8-sig") and "Не нашёл адрес" not in body.decode("utf-8-sig"), \
         "comments stay on screen, out of the export"
 

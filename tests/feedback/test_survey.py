@@ -122,6 +122,29 @@ def test_a_link_works_once(app, client):
     assert [r.score for r in rows(app, ServiceAnswer)] == [10]
 
 
+def test_the_link_expires_link_days_after_its_month_and_the_purge_deletes_only_the_expired(app, client, clock):
+    from datetime import date
+
+    from portal.feedback.survey import oldest_valid_month
+
+    assert oldest_valid_month(date(2026, 12, 3), 60) == "2026-10"
+    assert oldest_valid_month(date(2026, 3, 1), 60) == "2025-12"  # across a year and a short February
+    clock.set_local(date(2026, 10, 31))
+    old = make_invitation(app)  # handed out in October
+    clock.set_local(date(2026, 12, 30))  # 60 days back is 31 October: still valid
+    fresh = make_invitation(app)
+    assert client.get(f"/opros/{old}").status_code == 200
+    clock.set_local(date(2027, 1, 1))  # 60 days back is 2 November: October's links are out of date
+    assert USED in checked_page(client.get(f"/opros/{old}"), 404).text()
+    assert USED in checked_page(answer(client, old, score="9"), 404).text()
+    assert rows(app, ServiceAnswer) == [], "an out-of-date link stores nothing"
+    result = app.test_cli_runner().invoke(args=["survey", "purge"])
+    assert result.exit_code == 0 and "старше 60 дн.: 1." in result.output
+    assert [i.month for i in rows(app, SurveyInvitation)] == ["2026-12"]
+    assert "старше 60 дн.: 0." in app.test_cli_runner().invoke(args=["survey", "purge"]).output
+    assert answer(client, fresh, score="9").status_code == 303
+
+
 @pytest.mark.parametrize("token", ["x" * 22, "short", "a" * 300, "%00", "..%2F..%2Fstaff", "спасибо-нет"])
 def test_an_unknown_link_gets_the_kind_page_never_a_500(client, token):
     for response in (client.get(f"/opros/{token}"), answer(client, token, score="5")):

@@ -4,7 +4,8 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from portal import config
-from portal.staff.figures import Timing, percentile, response_figures, spread, suppress_small
+from portal.staff.figures import Timing, percentile, response_figures, spread
+from portal.staff.overview import service_csv_rows
 from portal.working_days import load_calendar
 
 CALENDAR = load_calendar(config.HOLIDAYS_FILE)
@@ -54,5 +55,17 @@ def test_overdue_counts_working_days_across_a_holiday():
     assert response_figures(waiting, date(2026, 11, 7), 2, CALENDAR).overdue == 1
 
 
-def test_small_numbers_are_hidden_only_when_leaving_the_desk():
-    assert [suppress_small(n, 5) for n in (0, 3, 5)] == ["0", "<5", "5"]
+def test_the_export_hides_small_groups_and_their_percentiles_but_keeps_larger_ones(app):
+    after = lambda hours: MONDAY + timedelta(hours=hours)  # noqa: E731
+    timings = [Timing(MONDAY, "phone", "in_progress", after(h), after(h)) for h in (1, 2, 3, 4, 5, 6)]
+    timings += [Timing(MONDAY, "whatsapp", "done", after(2), after(2))]
+    with app.app_context():
+        rows = service_csv_rows(response_figures(timings, date(2026, 12, 1), 2, CALENDAR))
+    by_channel = {(r[1], r[2]): r[3] for r in rows if r[0] == "Скорость ответа по способу связи"}
+    assert by_channel[("Звонок или СМС", "Заявок")] == "6"
+    assert by_channel[("Звонок или СМС", "Первая попытка, медиана, ч")] == "3,5"
+    assert by_channel[("WhatsApp", "Заявок")] == "<5"
+    assert by_channel[("WhatsApp", "Первая попытка, медиана, ч")] == "—"
+    totals = {r[2]: r[3] for r in rows if r[0] == "Скорость ответа"}
+    assert totals == {"Ждут дольше обещанного": "0", "Закрытых заявок": "<5", "Не дозвонились": "0"}
+
