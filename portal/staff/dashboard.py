@@ -9,13 +9,12 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask_babel import gettext as _
 
 from portal import working_days
-from portal.apply.applications import CONTACT_METHODS
 from portal.clock import today_local
 from portal.exports import csv_bytes, suppress_small
 from portal.feedback.widgets import CHANNEL_LABELS
 from portal.staff import figures as service_figures
 from portal.staff.auth import require_staff
-from portal.staff.overview import chart_bars, dashboard_figures, default_period, figures_csv_rows
+from portal.staff.overview import channel_label, chart_bars, dashboard_figures, default_period, figures_csv_rows
 
 bp = Blueprint("dashboard", __name__, url_prefix="/staff/dashboard")
 bp.before_request(require_staff)
@@ -109,8 +108,5 @@ def _service_charts(service):
             bar["display"] = "—" if first.median is None else f"{first.median} ч"
         return drawn
 
-    def channel(code):
-        return str(CONTACT_METHODS.get(code, "—"))
-
-    return {"channels": bars(service.channels, channel), "weeks": bars(service.weeks, str),
-            "channel_rows": [(channel(key), *rest) for key, *rest in service.channels]}
+    return {"channels": bars(service.channels, channel_label), "weeks": bars(service.weeks, str),
+            "channel_rows": [(channel_label(key), *rest) for key, *rest in service.channels]}

@@ -10,6 +10,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from portal.apply.applications import CONTACT_METHODS
 from portal.apply.models import Application
 from portal.clock import local_date, local_day_bounds, today_local
 from portal.exports import suppress_small
@@ -188,11 +189,14 @@ def figures_csv_rows(figures, service=None):
     return rows
 
 
+def channel_label(code):
+    """How the person asked to be contacted, as the desk names it («—» for none)."""
+    return str(CONTACT_METHODS.get(code, "—"))
+
+
 def service_csv_rows(service):
     """How fast the centre answers (portal/staff/figures.py), as it may leave the desk."""
     from flask_babel import gettext as _
-
-    from portal.apply.applications import CONTACT_METHODS
 
     minimum = current_app.config["DASHBOARD_MIN_CELL"]
 
@@ -201,7 +205,7 @@ def service_csv_rows(service):
 
     rows = []
     for section, groups, label in (
-            (_("Answer time by contact channel"), service.channels, lambda code: str(CONTACT_METHODS.get(code, "—"))),
+            (_("Answer time by contact channel"), service.channels, channel_label),
             (_("Answer time by week of the request"), service.weeks, str)):
         for key, first, working, count in groups:
             rows += [[section, label(key), _("Requests"), suppress_small(count)],
