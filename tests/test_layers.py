@@ -28,6 +28,7 @@ ALLOWED = {
     ("staff", "feedback"): "the dashboard shows the widgets' figures",
     ("staff", "search"): "the dashboard's «not found» figures read the search counts",
     ("plan", "apply"): "the plan's last step opens the form with the help kinds ticked",
+    ("plan", "places"): "a plan step names kinds of places, checked against the directory's kinds",
     ("employers", "staff"): "its staff pages are behind the staff sign-in",
     ("places", "staff"): "its staff pages are behind the staff sign-in",
     ("vacancies", "staff"): "its staff pages are behind the staff sign-in",

@@ -9,6 +9,7 @@ import yaml
 
 from portal.apply.applications import HELP_KINDS
 from portal.guides.content import ContentError
+from portal.places.directory import KINDS as PLACE_KINDS
 from portal.plan.rules import (
     CODE_RE,
     ID_RE,
@@ -90,6 +91,18 @@ class _Reader:
             self.problem(where, field_name, f"нет материала «{value}» (нужен ключ вида раздел/slug)")
             return None
         return value
+
+    def place_kinds(self, value, where):
+        """The kinds of place a step names: its page shows the places of those kinds the centre entered."""
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(kind, str) for kind in value):
+            self.problem(where, "places", "ожидается список видов мест, например [centre]")
+            return ()
+        for kind in value:
+            if kind not in PLACE_KINDS:
+                self.problem(where, "places", f"неизвестный вид места «{kind}» (есть: {', '.join(PLACE_KINDS)})")
+        return tuple(dict.fromkeys(kind for kind in value if kind in PLACE_KINDS))
 
     def fact_ids(self, value, where, facts):
         if value in (None, []):
@@ -277,7 +290,7 @@ def _read_plan(reader, data, questions, facts):
         where = f"plan → steps[{index}]" + (f" «{step_id}»" if step_id else "")
         item = reader.mapping(item, where, "steps",
                               {"id", "stage", "topic", "when", "title", "do", "take", "where", "where_guide",
-                               "guide", "help", "tool", "facts", "notes"},
+                               "guide", "help", "tool", "facts", "notes", "places"},
                               required=("id", "stage", "topic", "title", "do", "guide"))
         if not item:
             continue
@@ -307,7 +320,8 @@ def _read_plan(reader, data, questions, facts):
             where_guide=reader.guide(item.get("where_guide"), where, "where_guide", required=False),
             help=item.get("help"), tool=item.get("tool"),
             facts=reader.fact_ids(item.get("facts"), where, facts),
-            notes=reader.notes(item.get("notes"), where, "notes", questions, flow, facts))
+            notes=reader.notes(item.get("notes"), where, "notes", questions, flow, facts),
+            places=reader.place_kinds(item.get("places"), where))
         steps.append(rule)
     return flow, stages, tuple(steps)
 

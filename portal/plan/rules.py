@@ -117,6 +117,7 @@ class StepRule:
     tool: str | None = None
     facts: tuple = ()
     notes: tuple = ()
+    places: tuple = ()  # kinds of place (portal/places) whose current entries the step shows
 
     def texts(self):
         return [self.title, self.do, *self.take, *([self.where] if self.where else []),
@@ -249,6 +250,16 @@ def plan_stages(steps):
     """[(stage, steps)] in stage order, leaving out stages with no steps."""
     return [(stage, [s for s in steps if s.rule.stage == stage]) for stage in STAGES
             if any(s.rule.stage == stage for s in steps)]
+
+
+def place_steps(steps):
+    """{kind of place: number of the first step naming it}: a plan lists a kind's places once, later steps
+    point back to that step, so a printed plan does not repeat the same addresses on every page."""
+    first = {}
+    for step in steps:
+        for kind in step.rule.places:
+            first.setdefault(kind, step.number)
+    return first
 
 
 def help_codes(steps):

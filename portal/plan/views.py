@@ -18,6 +18,7 @@ from portal.plan.rules import (
     get_rules,
     help_codes,
     ordered_answers,
+    place_steps,
     plan_stages,
     read_answers,
 )
@@ -65,6 +66,7 @@ def result():
     benefit_answers = {q: answers[q] for q in rules.flows["benefit"] if q in answers}
     return render_template(
         "plan/result.html", rules=rules, steps=steps, stages=plan_stages(steps), help=help_codes(steps),
+        place_steps=place_steps(steps),
         facts=facts_for(rules, [f for step in steps for f in step.facts]),
         guides=_guide_links(rules, [k for s in steps for k in (s.rule.guide, s.rule.where_guide) if k]),
         summary=_summary(rules, "plan", answers), canonical=_canonical("plan.result", answers, rules, "plan"),

@@ -4,8 +4,14 @@ on cached pages, in every worker."""
 import os
 import time
 
+import pytest
+
 from portal.extensions import db
+from portal.guides.content import ContentError, load_library
 from portal.places.models import Place
+from portal.plan.loading import load_rules
+from portal.plan.rules import RULES_FILE
+from tests.helpers.app import ROOT
 from tests.helpers.apply import send_form
 from tests.helpers.places import add_place
 from tests.helpers.plan import MUST_SHOW_URL
@@ -47,6 +53,41 @@ def test_the_confirmation_page_and_the_printed_plan_say_where_and_when_to_come(a
     for url in (confirmation, MUST_SHOW_URL):
         section = page(url).soup.select_one(".come-in-person")
         assert "ул. Тестовая, 5" in section.get_text() and "пн–пт" in section.get_text(), url
+
+
+def _steps_by_title(soup):
+    return {s.select_one(".step-title").get_text(" ", strip=True): s for s in soup.select("li.plan-step")}
+
+
+def test_a_plan_step_naming_a_kind_lists_its_places_once_and_later_steps_point_back(app, page):
+    add_place(app, kind="probation", name="Инспекция на Пробной", address="ул. Пробная, 9")
+    add_place(app, kind="mfc", name="МФЦ на Документной", address="ул. Документная, 7")
+    soup = page(MUST_SHOW_URL).soup
+    steps = _steps_by_title(soup)
+    first = steps["Шаг 5 Узнайте о пробации"]
+    listed = first.select_one("#places-probation")
+    assert "Инспекция на Пробной" in listed.get_text() and "ул. Пробная, 9" in listed.get_text()
+    assert "пн–пт 9:00–13:00, 14:00–18:00" in listed.get_text()  # hours, not «open now»: a plan is printed
+    housing = steps["Шаг 8 Найдите, где жить первое время"]
+    assert housing.find("a", href="#places-probation").get_text() == \
+        "Уголовно-исполнительная инспекция (УИИ): адреса — в шаге 5"
+    assert not housing.select_one("#places-probation .place-card")
+    # The housing step's kinds with nothing entered share one honest note with a next step that exists.
+    empty = housing.select_one(".note")
+    assert "Центр пока не внёс ни одного такого места (Ночлег, приют; Центр социальной адаптации)" in \
+        empty.get_text(" ", strip=True), empty.get_text(" ", strip=True)
+    assert empty.find("a", href="/zayavka")
+    assert "МФЦ на Документной" in steps["Шаг 7 Проверьте СНИЛС, ИНН, полис и военный учёт"].get_text()
+    assert str(soup).count("ул. Пробная, 9") == 1  # listed once, however many steps name the kind
+
+
+def test_a_plan_step_naming_an_unknown_kind_of_place_stops_the_app_naming_the_step(tmp_path):
+    rules = (ROOT / "portal" / "content" / RULES_FILE).read_text(encoding="utf-8")
+    broken = tmp_path / RULES_FILE
+    broken.write_text(rules.replace("places: [probation]", "places: [prison]", 1), encoding="utf-8")
+    with pytest.raises(ContentError) as error:
+        load_rules(broken, load_library(ROOT / "portal" / "content").guides)
+    assert "steps[6] «prison-probation»: поле «places»: неизвестный вид места «prison»" in str(error.value)
 
 
 def test_the_leaflet_shows_the_main_office(app, page):
