@@ -21,6 +21,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.audit import AuditEvent, record
@@ -37,6 +38,7 @@ from portal.i18n import localized_route
 from portal.public_forms import Throttle, submit
 from portal.security import same_origin
 from portal.staff.auth import require_staff
+from portal.staff.menu import Reminder, register_reminder, register_staff_page
 from portal.text import DISTRICTS
 
 bp = Blueprint("employers", __name__)
@@ -226,10 +228,23 @@ def _after_expired_form():
     return url_for("employers_staff.card", card_id=card_id) if card_id else url_for("employers_staff.index")
 
 
+def _signups_reminder():
+    return Reminder(_("Employer sign-ups to check"), len(employers.staff_groups()["pending"]),
+                    url_for("employers_staff.index", _anchor="pending"))
+
+
+def _stale_cards_reminder():
+    return Reminder(_("Employer cards to confirm again (hidden from the public)"),
+                    len(employers.staff_groups()["stale"]), url_for("employers_staff.index", _anchor="stale"))
+
+
 def init_app(app):
     """The public pages, the staff pages and the report view's CSRF exemption."""
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
+    register_staff_page(app, "employers_staff.index", _l("Employers"))
+    register_reminder(app, _signups_reminder)
+    register_reminder(app, _stale_cards_reminder)
     register_form_recovery(app, "employers.signup", EmployerSignupForm, _render_signup)
     register_expiry_redirect(app, staff_bp.name, _after_expired_form)
     for name in CSRF_EXEMPT_VIEWS:

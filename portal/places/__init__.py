@@ -47,13 +47,29 @@ def _check_guide_kinds(app):
         raise ContentError(problems)
 
 
+def _stale_reminder():
+    from flask import url_for
+    from flask_babel import gettext as _
+
+    from portal.places import directory
+    from portal.staff.menu import Reminder
+
+    return Reminder(_("Places not confirmed for more than %(days)d days", days=directory.stale_days()),
+                    len(directory.stale_places()), url_for("places_staff.index", _anchor="stale"))
+
+
 def init_app(app):
     """The public and staff pages, template helpers for other pages, and `flask places`."""
+    from flask_babel import lazy_gettext as _l
+
     from portal.places import cli, search, views
+    from portal.staff.menu import register_reminder, register_staff_page
 
     _check_guide_kinds(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(views.staff_bp)
+    register_staff_page(app, "places_staff.index", _l("Places"))
+    register_reminder(app, _stale_reminder)
     register_expiry_redirect(app, views.staff_bp.name, views.after_expired_form)
     # Globals, not a context processor: macros imported without context (the help box) see them too.
     app.jinja_env.globals.update(_template_helpers())

@@ -29,7 +29,7 @@ from portal.extensions import db, limiter
 from portal.feedback import widgets as feedback_widgets
 from portal.logs import security_event
 from portal.staff import auth as staff_auth
-from portal.staff import desk
+from portal.staff import desk, menu
 from portal.staff.auth import (
     account_key,
     check_code_step,
@@ -86,20 +86,8 @@ def match_phone(value):
 
 @bp.app_context_processor
 def staff_navigation():
-    def staff_nav():
-        """Links of the desk's menu: the list, plus any other /staff area another module has added."""
-        items = [(url_for("staff.desk"), _("Incoming requests"), "staff.desk")]
-        for rule in current_app.url_map.iter_rules():
-            if rule.rule.rstrip("/") == "/staff/dashboard" and "GET" in rule.methods and not rule.arguments:
-                items.append((url_for(rule.endpoint), _("Figures"), rule.endpoint))
-                break
-        if "employers_staff.index" in current_app.view_functions:
-            items.append((url_for("employers_staff.index"), _("Employers"), "employers_staff.index"))
-        if "places_staff.index" in current_app.view_functions:
-            items.append((url_for("places_staff.index"), _("Places"), "places_staff.index"))
-        return items
-
-    return {"staff_nav": staff_nav}
+    """The desk's menu and its «to re-check» list, for the staff templates (portal/staff/menu.py)."""
+    return {"staff_nav": menu.menu_items, "staff_reminders": menu.due_reminders}
 
 
 # ---------------------------------------------------------------- signing in and out

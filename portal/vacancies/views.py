@@ -5,12 +5,14 @@ the conviction answers arrive only as ban ids in the URL (`closed=`), are used f
 never stored. They are not put in the page cache, so a sync through any instance shows on every instance.
 """
 from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.clock import local_date
 from portal.extensions import db
 from portal.i18n import localized_route
 from portal.staff.auth import require_staff
+from portal.staff.menu import register_staff_page
 from portal.vacancies import classify, search, store
 from portal.vacancies.classify import CONVICTION_FILE
 from portal.vacancies.forms import SORTS, VacancyFilterForm, link_args
@@ -102,6 +104,7 @@ def employer_vacancies(employer_id):
 def init_app(app):
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
+    register_staff_page(app, "vacancies_staff.sync_log", _l("Vacancies"))
     app.jinja_env.globals.update(vacancy_pay=pay_text, vacancy_place=place_text, vacancy_sync_day=sync_day,
                                  employer_vacancies=employer_vacancies,
                                  vacancy_search_url=lambda **kw: url_for("vacancies.results", **kw))
