@@ -32,6 +32,8 @@ ALLOWED = {
     ("employers", "staff"): "its staff pages are behind the staff sign-in",
     ("places", "staff"): "its staff pages are behind the staff sign-in",
     ("vacancies", "staff"): "its staff pages are behind the staff sign-in",
+    ("vacancies", "apply"): "registers a vacancy as something a request can be about",
+    ("employers", "apply"): "registers a card as something a request can be about",
     ("vacancies", "employers"): "a friendly employer's card links its open vacancies, found by its sign-up's ИНН",
 }
 

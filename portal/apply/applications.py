@@ -90,14 +90,21 @@ def normalise_contact(method, value):
 
 
 def store_application(*, key, applicant, help_codes, name, contact_method, contact_value, convenient_time,
-                      contact_from, district, comment, consent_version, now=None):
+                      contact_from, district, comment, consent_version, about=None, now=None):
     """Store one request whole and return (application, created). A repeated idempotency key returns the
     request stored the first time. Raises StorageUnavailable when the database cannot take it."""
     return store_once(key, consent_version, now, dict(
         applicant=applicant, help_needed=",".join(help_codes), name=name, contact_method=contact_method,
         contact_value=normalise_contact(contact_method, contact_value) or None,
         convenient_time=convenient_time or None, contact_from=contact_from, district=district or None,
-        comment=comment or None))
+        comment=comment or None, **about_columns(about)))
+
+
+def about_columns(subject):
+    """The columns of what a request is about (a portal.apply.subjects.Subject), all empty without one."""
+    if subject is None:
+        return {}
+    return dict(about_kind=subject.kind, about_ref=subject.ref, about_title=subject.title, about_url=subject.url)
 
 
 def store_referral(*, key, person_name, release_date, institution, reach_via, reach_phone, help_codes,

@@ -5,6 +5,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
+    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -12,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import ValidationError
 
+from portal.apply import subjects
 from portal.apply.applications import (
     APPLICANTS,
     CONTACT_METHODS,
@@ -59,6 +61,11 @@ class ApplicationForm(BotProtectedForm):
                             description=_l("Do not describe the conviction, the article or the colony: "
                                            "we do not need it to help you."))
     consent = BooleanField(_l("I agree to the processing of my personal data"))
+    about = HiddenField()  # «vacancy:12»: what the form was opened from (portal/apply/subjects.py)
+
+    def subject(self):
+        """What the request is about, looked up again from its id; None when there is none or it is unknown."""
+        return subjects.from_token(self.about.data)
 
     def validate_name(self, field):
         field.data = clean_text(field.data)
@@ -119,7 +126,7 @@ class ApplicationForm(BotProtectedForm):
             key=self.idempotency(), applicant=self.applicant.data, help_codes=list(self.help_needed.data),
             name=self.name.data, contact_method=self.contact_method.data, contact_value=self.contact_value.data,
             convenient_time=self.convenient_time.data, contact_from=self.contact_from_date(),
-            district=self.district.data, comment=self.comment.data)
+            district=self.district.data, comment=self.comment.data, about=self.subject())
 
 
 class ReferralForm(BotProtectedForm):

@@ -40,6 +40,12 @@ class Application(db.Model):
     reach_via: Mapped[str | None] = mapped_column(String(20), nullable=True)   # a code of REACH_VIA
     referrer_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
     referrer_phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # What the person asked about, when the form was opened from a vacancy or an employer's card: a copy of
+    # what the site published (portal/apply/subjects.py), so staff still see it after the vacancy closed.
+    about_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    about_ref: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    about_title: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    about_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
     # Which colleague handles the request (issue 17); every change is in the audit trail.
     assigned_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), nullable=True)
     assigned_staff: Mapped["StaffUser | None"] = relationship()  # noqa: F821 (staff/models.py; found by name)

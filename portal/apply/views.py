@@ -4,6 +4,7 @@ import logging
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 
 from portal import working_days
+from portal.apply import subjects
 from portal.apply.applications import HELP_KINDS, store_application
 from portal.apply.confirmation import DOCUMENTS_GUIDE, DOCUMENTS_TO_BRING, next_steps
 from portal.apply.forms import ApplicationForm
@@ -25,7 +26,8 @@ THROTTLE = Throttle(kind="apply", client="APPLY_RATE_LIMIT", referral="APPLY_REF
 def _render_form(form, status=200, problem=None):
     """The form page; on every error the person's input is shown back to them, escaped."""
     form.prepare_hidden_fields()
-    response = make_response(render_template("apply/form.html", form=form, problem=problem), status)
+    response = make_response(render_template("apply/form.html", form=form, problem=problem,
+                                             subject=form.subject(), subject_label=subjects.label), status)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -45,6 +47,8 @@ def form():
         wanted = [code for code in request.args.getlist("help") if code in HELP_KINDS]
         if wanted:
             form.help_needed.data = wanted
+        subject = subjects.from_args(request.args)
+        form.about.data = subject.token if subject else ""
         return _render_form(form)
     return submit(form, throttle=THROTTLE, store=_store, render=_render_form, referral=is_referral(),
                   confirmation_url=lambda application, _created: url_for("apply.done",

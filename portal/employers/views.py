@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from portal.apply.subjects import register_subject
 from portal.audit import AuditEvent, record
 from portal.clock import now_utc
 from portal.consent import consent_paragraphs, consent_version
@@ -238,11 +239,20 @@ def _stale_cards_reminder():
                     len(employers.staff_groups()["stale"]), url_for("employers_staff.index", _anchor="stale"))
 
 
+def _request_subject(ref):
+    """A friendly employer a request asks about: a published card only (a hidden one is not offered)."""
+    card = db.session.get(Employer, int(ref))
+    if card is None or not employers.is_public(card):
+        return None
+    return card.name, url_for("employers.directory", _anchor=f"employer-{card.id}")
+
+
 def init_app(app):
     """The public pages, the staff pages and the report view's CSRF exemption."""
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
     register_staff_page(app, "employers_staff.index", _l("Employers"))
+    register_subject(app, "employer", _l("Employer"), _request_subject)
     register_reminder(app, _signups_reminder)
     register_reminder(app, _stale_cards_reminder)
     register_form_recovery(app, "employers.signup", EmployerSignupForm, _render_signup)

@@ -5,6 +5,7 @@ from flask_babel import force_locale, format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, literal, select
 
+from portal.apply import subjects
 from portal.apply.applications import (
     APPLICANTS,
     CLOSED_STATUSES,
@@ -175,9 +176,24 @@ EXPORT_HEADER = [
     _l("Contact from"),
     _l("District"),
     _l("Comment"),
+    _l("Asks about"),
+    _l("Link"),
     _l("Closed"),
     _l("Personal data deleted"),
 ]
+
+
+def about(application):
+    """«Вакансия: Сварщик — ООО …»: what the request asks about, when it was sent from a vacancy or a card."""
+    if not application.about_title:
+        return ""
+    return f"{subjects.label(application.about_kind)}: {application.about_title}"
+
+
+def about_link(application):
+    """The subject's link, only when it is ours or https (a copy from the API is not trusted blindly)."""
+    url = application.about_url or ""
+    return url if url.startswith(("https://", "/")) and not url.startswith("//") else None
 
 
 def export_csv(applications):
@@ -199,6 +215,8 @@ def export_csv(applications):
                 a.contact_from.strftime("%d.%m.%Y") if a.contact_from else "",
                 label(DISTRICTS, a.district),
                 a.comment,
+                about(a),
+                a.about_url,
                 _local(a.closed_at),
                 _local(a.purged_at),
             ]

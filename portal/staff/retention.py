@@ -30,6 +30,10 @@ PERSONAL_COLUMNS = (
     "reach_via",
     "referrer_name",
     "referrer_phone",
+    "about_kind",
+    "about_ref",
+    "about_title",
+    "about_url",
 )
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from portal.apply.subjects import register_subject
 from portal.clock import local_date
 from portal.extensions import db
 from portal.i18n import localized_route
@@ -101,9 +102,18 @@ def employer_vacancies(employer_id):
     return inn, count
 
 
+def request_subject(ref):
+    """A vacancy a request asks about: its title and employer, and its official card (else our page)."""
+    card = db.session.get(Vacancy, int(ref))
+    if card is None:
+        return None
+    return f"{card.title} — {card.employer_name}", card.vac_url or url_for("vacancies.vacancy", vacancy_id=card.id)
+
+
 def init_app(app):
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
+    register_subject(app, "vacancy", _l("Vacancy"), request_subject)
     register_staff_page(app, "vacancies_staff.sync_log", _l("Vacancies"))
     app.jinja_env.globals.update(vacancy_pay=pay_text, vacancy_place=place_text, vacancy_sync_day=sync_day,
                                  employer_vacancies=employer_vacancies,

@@ -23,7 +23,7 @@ def test_form_page_asks_only_what_it_needs_and_never_about_the_conviction(app, p
     names = {field.get("name") for field in form_page.soup.select("main form [name]")}
     assert names == {"csrf_token", "started", "idempotency_key", "applicant", "name", "contact_method",
                      "contact_value", "convenient_time", "help_needed", "contact_from", "district", "comment",
-                     "consent", "website"}
+                     "consent", "website", "about"}  # about: hidden, the id of a vacancy or card, never typed
     text = form_page.text().lower()
     for forbidden in ("статья", "колони", "дата освобождения", "приговор"):
         assert forbidden not in " ".join(label.get_text().lower() for label in form_page.soup.select("label, legend"))
