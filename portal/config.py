@@ -188,6 +188,8 @@ VACANCY_SYNC_WORKERS = 4  # parallel requests; 8 measured safe by public clients
 VACANCY_SYNC_TIMEOUT = 60  # seconds per request; the API answers in 5–11 s
 VACANCY_SYNC_RETRIES = 3  # extra attempts per page
 VACANCY_SYNC_BACKOFF = 2.0  # seconds before the first retry, doubled each time
+# The district points of «Рядом с районом» (portal/vacancies/nearby.py); empty: portal/content/district_centres.yaml.
+VACANCY_DISTRICT_CENTRES_FILE = ""
 # Word queries that reach records past the 10 000-record depth cap of the region query.
 VACANCY_SYNC_SHARDS = ["рабочий", "водитель", "продавец", "менеджер", "специалист", "инженер", "оператор", "мастер",
                        "врач", "медицинская сестра", "учитель", "повар", "слесарь", "электрик", "уборщик", "бухгалтер",

@@ -10,8 +10,11 @@ sample for `flask demo load`), `cli.py` (`flask vacancies sync|status`). docs/va
 
 def init_app(app):
     """The rules (validated now: a bad file stops the app), tables, pages and commands."""
-    from portal.vacancies import classify, cli, demo, models, views  # noqa: F401 (models: db.metadata sees them)
+    from portal.vacancies import classify, cli, demo, models, nearby, views  # noqa: F401 (models: the tables)
+
     app.extensions["vacancy_rules"] = classify.load_rules()
+    app.extensions["district_centres"] = nearby.load_centres(
+        app.config["VACANCY_DISTRICT_CENTRES_FILE"] or nearby.CENTRES_FILE)
     views.init_app(app)
     app.cli.add_command(cli.vacancies_cli)
     demo.register_demo(app)

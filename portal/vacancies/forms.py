@@ -2,7 +2,8 @@
 
 Every value is checked here; a wrong one is dropped with a friendly message and never reaches the database.
 The URL contract (docs/vacancies.md): q, salary_from, day, housing, no_experience, no_medbook, part_time,
-sort=new|pay, page, inn (an employer's ИНН), and closed=<ban ids of conviction.yaml, comma-separated>
+rayon (a district with a point in district_centres.yaml) and km, sort=new|pay|near, page, inn (an employer's
+ИНН), and closed=<ban ids of conviction.yaml, comma-separated>
 from the conviction check.
 """
 from flask_babel import lazy_gettext as _l
@@ -11,9 +12,12 @@ from wtforms import BooleanField, SelectField, StringField
 
 from portal.public_forms import choices
 from portal.search.analysis import sanitize_query
+from portal.text import DISTRICTS
+from portal.vacancies import nearby
 from portal.vacancies.search import Query
 
 SORTS = {"new": _l("Newest first"), "pay": _l("Highest pay first")}
+NEAR_SORT = {"near": _l("Closest first")}  # offered only when a district is chosen
 MAX_SALARY = 10_000_000
 
 
@@ -31,6 +35,17 @@ class VacancyFilterForm(FlaskForm):
     no_medbook = BooleanField(_l("No medical book needed"))
     part_time = BooleanField(_l("Part-time or temporary"))
     sort = SelectField(_l("Order"), choices=choices(SORTS), default="new", validate_choice=False)
+    rayon = SelectField(_l("Close to a district"), default="", validate_choice=False,
+                        description=_l("Measured from the district's centre in a straight line."))
+    km = SelectField(_l("How far"), default=str(nearby.DEFAULT_RADIUS_KM), validate_choice=False,
+                     choices=choices({str(km): _l("up to %(km)d km", km=km) for km in nearby.RADII_KM}))
+
+    def __init__(self, *args, centres=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.centres = centres or {}
+        self.rayon.choices = choices({"": _l("Anywhere"), **{code: DISTRICTS[code] for code in self.centres}})
+        if self.centres:
+            self.sort.choices = choices({**SORTS, **NEAR_SORT})
 
     def to_query(self, args, known_bans):
         """(Query, [problems]): the checked search, and a friendly message for each value left out."""
@@ -46,7 +61,17 @@ class VacancyFilterForm(FlaskForm):
             else:
                 problems.append(_l("Write the pay as a number of roubles, for example 40000."))
                 self.salary_from.data = ""
-        sort = self.sort.data if self.sort.data in SORTS else "new"
+        near, radius = None, nearby.DEFAULT_RADIUS_KM
+        if self.rayon.data:
+            near = self.centres.get(self.rayon.data)
+            if near is None:
+                problems.append(_l("We have no point for that district, so we show vacancies everywhere."))
+                self.rayon.data = ""
+            elif self.km.data.isdigit() and int(self.km.data) in nearby.RADII_KM:
+                radius = int(self.km.data)
+            else:
+                self.km.data = str(radius)
+        sort = self.sort.data if self.sort.data in SORTS or (self.sort.data in NEAR_SORT and near) else "new"
         closed = []
         for part in (args.get("closed") or "").split(","):
             part = part.strip()
@@ -66,7 +91,8 @@ class VacancyFilterForm(FlaskForm):
         query = Query(text=text, employer_inn=inn or None,
                       salary_from=salary, day_shift=bool(self.day.data), housing=bool(self.housing.data),
                       no_experience=bool(self.no_experience.data), no_medical_book=bool(self.no_medbook.data),
-                      part_time=bool(self.part_time.data), closed=tuple(closed), sort=sort, page=page)
+                      part_time=bool(self.part_time.data), closed=tuple(closed), sort=sort, page=page,
+                      near=near, radius_km=radius)
         return query, list(dict.fromkeys(problems))
 
 
@@ -88,4 +114,7 @@ def link_args(query):
         args["closed"] = ",".join(query.closed)
     if query.employer_inn:
         args["inn"] = query.employer_inn
+    if query.near is not None:
+        args["rayon"] = query.near.district
+        args["km"] = query.radius_km
     return args

@@ -22,6 +22,7 @@ from portal.search.analysis import (
     ru_lemmas,
     sanitize_query,
 )
+from portal.vacancies import nearby
 from portal.vacancies.models import Vacancy, VacancySync
 
 PER_PAGE = 20
@@ -65,6 +66,8 @@ class Query:
     sort: str = "new"
     page: int = 1
     employer_inn: str | None = None
+    near: object = None        # a nearby.Centre: only vacancies within radius_km of it
+    radius_km: int = 5
 
 
 @dataclass
@@ -132,6 +135,10 @@ def _filters(query, words, flags, fts=False):
         conditions.append(Vacancy.medical_book.is_(False))
     if query.part_time:
         conditions.append(Vacancy.part_time.is_(True))
+    if query.near is not None:
+        lat_low, lat_high, lng_low, lng_high = nearby.box(query.near, query.radius_km)
+        conditions += [Vacancy.lat.between(lat_low, lat_high), Vacancy.lng.between(lng_low, lng_high),
+                       nearby.squared_km(Vacancy.lat, Vacancy.lng, query.near) <= query.radius_km ** 2]
     conditions.extend(_word_condition(w, fts) for w in words)
     return conditions
 
@@ -193,6 +200,8 @@ def _run(query, words, flags):
         order.append(case((title_hit, 0), else_=1))
     if query.sort == "pay":
         order.append(func.coalesce(Vacancy.salary_max, Vacancy.salary_min, 0).desc())
+    elif query.sort == "near" and query.near is not None:
+        order.append(nearby.squared_km(Vacancy.lat, Vacancy.lng, query.near))
     order += [Vacancy.modified_at.desc(), Vacancy.id.desc()]
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(1, query.page), pages, MAX_PAGE)

@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.i18n import localized_route
 from portal.staff.auth import require_staff
 from portal.staff.menu import register_staff_page
-from portal.vacancies import classify, search, store
+from portal.vacancies import classify, nearby, search, store
 from portal.vacancies.classify import CONVICTION_FILE
 from portal.vacancies.forms import SORTS, VacancyFilterForm, link_args
 from portal.vacancies.models import Vacancy
@@ -41,13 +41,21 @@ def ban_titles():
 
 @localized_route(bp, "/vakansii")
 def results():
-    form = VacancyFilterForm(formdata=request.args)
+    form = VacancyFilterForm(formdata=request.args, centres=current_app.extensions["district_centres"])
     query, problems = form.to_query(request.args, set(_rules().ids()))
     result = search.search(query)
     args = link_args(query)
     return render_template("vacancies/search.html", form=form, query=query, result=result, problems=problems,
                            args=args, sorts=SORTS, last_sync=store.last_sync(), ban_titles=ban_titles(),
+                           distance=lambda card: _distance(card, query),
                            searched=bool(request.args))
+
+
+def _distance(card, query):
+    """«≈ 3,2 км» from the chosen district's point, or None."""
+    if query.near is None or card.lat is None or card.lng is None:
+        return None
+    return f"≈ {nearby.distance_km(card.lat, card.lng, query.near):.1f}".replace(".", ",") + " км"
 
 
 @localized_route(bp, "/vakansii/<int:vacancy_id>")
