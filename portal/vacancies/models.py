@@ -5,11 +5,17 @@ No personal data is stored by construction: there is no column for `contact_pers
 (portal/vacancies/sync.py). The person goes to the official card (`vac_url`) or asks the centre."""
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.clock import now_utc
 from portal.extensions import db
+
+# The columns every filter of /vakansii reads (search.py `_filters`), carried in the two ordering indexes:
+# a page of 20 walks the index in its order and tests the filters on the index entries, and the count is a
+# covering scan of the same index, so neither reads the wide table rows (docs/performance.md, «filters only»).
+FILTER_COLUMNS = ("housing", "day_shift", "part_time", "no_experience", "medical_book", "pay", "ban_groups", "lat",
+                  "lng")
 
 
 class Vacancy(db.Model):
@@ -34,6 +40,8 @@ class Vacancy(db.Model):
     lng: Mapped[float | None] = mapped_column(Float, nullable=True)
     salary_min: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     salary_max: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The pay the search filters and sorts by: the top of the range, else its bottom, else 0 (records.py).
+    pay: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     employment: Mapped[str | None] = mapped_column(String(100), nullable=True)
     schedule: Mapped[str | None] = mapped_column(String(100), nullable=True)
     specialisation: Mapped[str | None] = mapped_column(String(200), nullable=True)
@@ -65,6 +73,13 @@ class Vacancy(db.Model):
         return [code for code in (self.ban_groups or "").split(",") if code]
 
 
+# Both are walked backwards for «newest first» and «highest pay first» (ORDER BY … DESC on every column).
+Index("ix_vacancy_open_newest", Vacancy.status, Vacancy.modified_at, Vacancy.id,
+      *(getattr(Vacancy, name) for name in FILTER_COLUMNS))
+Index("ix_vacancy_open_pay", Vacancy.status, Vacancy.pay, Vacancy.modified_at, Vacancy.id,
+      *(getattr(Vacancy, name) for name in FILTER_COLUMNS if name != "pay"))
+
+
 class VacancySync(db.Model):
     """One run of `flask vacancies sync` (or `flask demo load`): what it fetched and changed."""
 
@@ -84,3 +99,4 @@ class VacancySync(db.Model):
     closed: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
     error_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+

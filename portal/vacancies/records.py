@@ -146,7 +146,7 @@ def card_values(record):
         "api_id": api_id, "title": title, "employer_name": employer_name, "employer_inn": inn,
         "hr_agency": company.get("hr-agency") in (True, "true", "True"),
         "address": address, "lat": lat, "lng": lng,
-        "salary_min": salary_min, "salary_max": salary_max,
+        "salary_min": salary_min, "salary_max": salary_max, "pay": salary_max or salary_min or 0,
         "employment": employment, "schedule": schedule,
         "specialisation": _str(_dig(record, "category", "specialisation"), 200),
         "code_profession": _str(record.get("code_profession"), 20),
@@ -168,5 +168,5 @@ def card_values(record):
 def content_hash(values):
     """A digest of what a card shows, to tell an updated vacancy from an unchanged one."""
     shown = {key: (value.isoformat() if isinstance(value, datetime) else value)
-             for key, value in sorted(values.items()) if key != "api_id"}
+             for key, value in sorted(values.items()) if key not in ("api_id", "pay")}  # pay: derived
     return hashlib.sha256(json.dumps(shown, ensure_ascii=False, sort_keys=True).encode()).hexdigest()

@@ -124,7 +124,7 @@ def _filters(query, words, flags, fts=False):
     if query.employer_inn:
         conditions.append(Vacancy.employer_inn == query.employer_inn)
     if query.salary_from:
-        conditions.append(func.coalesce(Vacancy.salary_max, Vacancy.salary_min) >= query.salary_from)
+        conditions.append(Vacancy.pay >= query.salary_from)
     if query.day_shift:
         conditions.append(Vacancy.day_shift.is_(True))
     if query.housing:
@@ -199,7 +199,7 @@ def _run(query, words, flags):
     if title_hit is not None:
         order.append(case((title_hit, 0), else_=1))
     if query.sort == "pay":
-        order.append(func.coalesce(Vacancy.salary_max, Vacancy.salary_min, 0).desc())
+        order.append(Vacancy.pay.desc())
     elif query.sort == "near" and query.near is not None:
         order.append(nearby.squared_km(Vacancy.lat, Vacancy.lng, query.near))
     order += [Vacancy.modified_at.desc(), Vacancy.id.desc()]
