@@ -190,6 +190,7 @@ VACANCY_SYNC_RETRIES = 3  # extra attempts per page
 VACANCY_SYNC_BACKOFF = 2.0  # seconds before the first retry, doubled each time
 # The district points of «Рядом с районом» (portal/vacancies/nearby.py); empty: portal/content/district_centres.yaml.
 VACANCY_DISTRICT_CENTRES_FILE = ""
+VACANCY_DEMO_CENTRES = True  # development only: marked sample points while the file above has none
 # Word queries that reach records past the 10 000-record depth cap of the region query.
 VACANCY_SYNC_SHARDS = ["рабочий", "водитель", "продавец", "менеджер", "специалист", "инженер", "оператор", "мастер",
                        "врач", "медицинская сестра", "учитель", "повар", "слесарь", "электрик", "уборщик", "бухгалтер",

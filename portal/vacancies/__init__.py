@@ -13,8 +13,7 @@ def init_app(app):
     from portal.vacancies import classify, cli, demo, models, nearby, views  # noqa: F401 (models: the tables)
 
     app.extensions["vacancy_rules"] = classify.load_rules()
-    app.extensions["district_centres"] = nearby.load_centres(
-        app.config["VACANCY_DISTRICT_CENTRES_FILE"] or nearby.CENTRES_FILE)
+    app.extensions["district_centres"] = nearby.centres_for(app)
     views.init_app(app)
     app.cli.add_command(cli.vacancies_cli)
     demo.register_demo(app)

@@ -15,6 +15,7 @@ from portal.text import DISTRICTS
 from portal.yaml_files import load_yaml_file
 
 CENTRES_FILE = Path(__file__).resolve().parent.parent / "content" / "district_centres.yaml"
+DEMO_CENTRES_FILE = Path(__file__).resolve().parent / "demo_district_centres.yaml"  # development only
 KM_PER_DEGREE = 111.2
 RADII_KM = (3, 5, 10, 20)
 DEFAULT_RADIUS_KM = 5
@@ -34,6 +35,7 @@ class Centre:
     lng: float
     source: str
     checked: date
+    is_demo: bool = False
 
 
 def load_centres(path):
@@ -48,6 +50,7 @@ def load_centres(path):
     if not isinstance(raw, dict):
         raise CentresError(f"{path}: centres: ожидается словарь «район: точка»")
     problems, centres = [], {}
+    is_demo = bool(data.get("demo")) if isinstance(data, dict) else False
     for district, item in raw.items():
         where = f"{Path(path).name}: centres → {district}"
         if district not in DISTRICTS:
@@ -75,9 +78,20 @@ def load_centres(path):
         name = item.get("name") or str(DISTRICTS[district])
         if not any(p.startswith(where) for p in problems):
             centres[district] = Centre(district, str(name), float(values["lat"]), float(values["lng"]),
-                                       source, checked)
+                                       source, checked, is_demo)
     if problems:
         raise CentresError("\n".join(problems))
+    return centres
+
+
+def centres_for(app):
+    """The points the app measures from: the configured file; in development, when it has none, the marked
+    sample points (so the filter can be tried on the demo vacancies). Production never gets a sample."""
+    from portal.config import is_production
+
+    centres = load_centres(app.config["VACANCY_DISTRICT_CENTRES_FILE"] or CENTRES_FILE)
+    if not centres and not is_production(app) and app.config.get("VACANCY_DEMO_CENTRES", True):
+        centres = load_centres(DEMO_CENTRES_FILE)
     return centres
 
 

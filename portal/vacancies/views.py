@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.i18n import localized_route
 from portal.staff.auth import require_staff
 from portal.staff.menu import register_staff_page
+from portal.text import DISTRICTS
 from portal.vacancies import classify, nearby, search, store
 from portal.vacancies.classify import CONVICTION_FILE
 from portal.vacancies.forms import SORTS, VacancyFilterForm, link_args
@@ -110,6 +111,11 @@ def employer_vacancies(employer_id):
     return inn, count
 
 
+def district_choices():
+    """[(district code, its name)] that «Рядом с районом» can measure from, for forms on other pages."""
+    return [(code, str(DISTRICTS[code])) for code in current_app.extensions["district_centres"]]
+
+
 def request_subject(ref):
     """A vacancy a request asks about: its title and employer, and its official card (else our page)."""
     card = db.session.get(Vacancy, int(ref))
@@ -124,5 +130,5 @@ def init_app(app):
     register_subject(app, "vacancy", _l("Vacancy"), request_subject)
     register_staff_page(app, "vacancies_staff.sync_log", _l("Vacancies"))
     app.jinja_env.globals.update(vacancy_pay=pay_text, vacancy_place=place_text, vacancy_sync_day=sync_day,
-                                 employer_vacancies=employer_vacancies,
+                                 employer_vacancies=employer_vacancies, vacancy_districts=district_choices,
                                  vacancy_search_url=lambda **kw: url_for("vacancies.results", **kw))

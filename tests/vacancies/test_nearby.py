@@ -11,8 +11,9 @@ from portal.extensions import db
 from portal.vacancies.demo import load_demo
 from portal.vacancies.models import Vacancy
 from portal.vacancies.nearby import CENTRES_FILE, CentresError, load_centres
-from tests.helpers.app import make_app
+from tests.helpers.app import make_app, production_config
 from tests.helpers.pages import page_getter
+from tests.helpers.plan import MUST_SHOW_URL
 
 POINT = """centres:
   kalininsky:
@@ -48,11 +49,22 @@ def test_a_wrong_file_names_every_district_and_field(tmp_path):
         assert expected in message, message
 
 
-def test_without_points_the_page_says_so_and_offers_no_distance_filter(app, page):
+def test_without_points_the_page_says_so_and_offers_no_distance_filter(tmp_path):
+    page = page_getter(make_app(tmp_path, VACANCY_DEMO_CENTRES=False).test_client())
     result = page("/vakansii")
     assert result.soup.find(id="rayon") is None
     assert "нет проверенных координат центров районов" in result.text()
     assert "Для этого района у нас нет точки" in page("/vakansii?rayon=kalininsky").text()
+
+
+def test_development_gets_the_marked_sample_points_and_production_never_does(tmp_path):
+    development = make_app(tmp_path / "dev")
+    centres = development.extensions["district_centres"]
+    assert centres and all(c.is_demo and c.name.startswith("Пример: ") for c in centres.values())
+    text = page_getter(development.test_client())("/vakansii").text()
+    assert "Пример: точки районов ниже — образцы для проверки фильтра" in text
+    production = make_app(tmp_path / "prod", **production_config())
+    assert production.extensions["district_centres"] == {}
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +106,13 @@ def test_a_wrong_radius_falls_back_to_the_default_and_an_unknown_district_to_eve
     everywhere = page("/vakansii?rayon=leninsky")
     assert "Для этого района у нас нет точки, поэтому показываем вакансии везде." in everywhere.text()
     assert "≈" not in everywhere.text()
+
+
+def test_the_plans_job_step_searches_close_to_the_persons_district(near_app):
+    page = page_getter(near_app.test_client())
+    form = page(MUST_SHOW_URL).soup.select_one("form.step-district")
+    assert form["action"] == "/vakansii" and form["method"] == "get"
+    assert [o["value"] for o in form.select("select[name=rayon] option")] == ["kalininsky"]
+    result = page(f"{form['action']}?rayon=kalininsky")
+    assert result.soup.find(id="rayon").find("option", selected=True)["value"] == "kalininsky"
+    assert re.findall(r"≈ \d+,\d км", result.text())
