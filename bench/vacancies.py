@@ -140,7 +140,7 @@ def main():
     if args.postgres:
         targets.append(("postgresql", None, args.postgres))
     for engine, path, url in targets:
-        app = make_app(folder / engine, DATABASE_URL=url)
+        app = make_app(folder / engine, migrated=True, DATABASE_URL=url)  # the indexes production has
         print(f"## {engine}")
         print("sync:", bench_sync(app, 12_500))
         for size in (int(s) for s in args.sizes.split(",")):

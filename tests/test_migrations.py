@@ -5,7 +5,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from portal import create_app
-from portal.extensions import db
+from portal.extensions import db, include_in_comparison
 
 
 def _fresh_app(tmp_path, url):
@@ -17,7 +17,8 @@ def _assert_schema_matches_models(app):
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
+            context = MigrationContext.configure(connection, opts={"include_object": include_in_comparison})
+            diff = compare_metadata(context, db.metadata)
         assert diff == [], diff
         downgrade(revision="base")
         with db.engine.connect() as connection:

@@ -9,13 +9,17 @@ from sqlalchemy import Boolean, DateTime, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.clock import now_utc
-from portal.extensions import db
+from portal.extensions import MIGRATION_ONLY_OBJECTS, db
 
 # The columns every filter of /vakansii reads (search.py `_filters`), carried in the two ordering indexes:
 # a page of 20 walks the index in its order and tests the filters on the index entries, and the count is a
 # covering scan of the same index, so neither reads the wide table rows (docs/performance.md, «filters only»).
 FILTER_COLUMNS = ("housing", "day_shift", "part_time", "no_experience", "medical_book", "pay", "ban_groups", "lat",
                   "lng")
+# PostgreSQL only: the trigram index that serves the word search's `search_text LIKE '% свар%'` (migration
+# 0008). The models cannot describe it for both engines, so the migration comparison leaves it out.
+TRIGRAM_INDEX = "ix_vacancy_search_trgm"
+MIGRATION_ONLY_OBJECTS.add(TRIGRAM_INDEX)
 
 
 class Vacancy(db.Model):

@@ -112,7 +112,8 @@ FTS_TABLE = "vacancy_fts"
 
 def refresh_fts():
     """On SQLite, rebuild the FTS5 index over `vacancy.search_text` (outside the ORM metadata on purpose:
-    it is derived, rebuilt after every write, and the migration comparison must not see it)."""
+    it is derived, rebuilt after every write, and the migration comparison must not see it). PostgreSQL
+    needs nothing here: its trigram index (migration 0008) is kept current by PostgreSQL itself."""
     if db.engine.dialect.name != "sqlite":
         return
     with db.engine.begin() as connection:

@@ -15,8 +15,9 @@ FIXTURE_CONTENT = ROOT / "tests" / "fixtures" / "content" / "valid"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-def make_app(tmp_path, **overrides):
-    """A fresh app with its own instance folder, SQLite file and search index."""
+def make_app(tmp_path, migrated=False, **overrides):
+    """A fresh app with its own instance folder, SQLite file and search index; its tables from the models,
+    or with `migrated` from the migrations, as `flask db upgrade` builds them (engine-specific indexes)."""
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-" + "x" * 40,
@@ -30,8 +31,12 @@ def make_app(tmp_path, **overrides):
     config.update(overrides)
     app = create_app(config)
     with app.app_context():
-        from portal.extensions import db
-        db.create_all()
+        if migrated:
+            from flask_migrate import upgrade
+            upgrade()
+        else:
+            from portal.extensions import db
+            db.create_all()
     return app
 
 
