@@ -6,7 +6,8 @@
    127.0.0.1, with the real 10,000-record depth cap, so the word shards are needed; time and peak memory.
 2. Search p50/p95 of the seam (portal/vacancies/search.py) and of the whole page for text, text + filters
    and filters only, at each size (rows beyond 12,500 are copies with new ids), against bare FTS5 MATCH
-   over the same lemma column in the same SQLite file.
+   over the same lemma column in the same SQLite file, and the engine alone on the same work (the seam's
+   word conditions for a count and 20 ids: what bare FTS5 does, with the Russian analysis).
 """
 import argparse
 import resource
@@ -108,6 +109,27 @@ def bench_search(app, rounds):
     return results
 
 
+def bench_engine(app, rounds):
+    """The engine alone on the bare FTS5 queries' own work: the seam's word conditions (the Russian analysis
+    and the FTS5 or LIKE match it builds) for a count and 20 ids, without typo repair, ranking or cards."""
+    from sqlalchemy import and_, func, select
+
+    from portal.vacancies.models import Vacancy
+
+    with app.app_context():
+        use_fts = store.fts_available()
+
+        def run():
+            for q in TEXT:
+                words, flags = search.query_words(q)
+                where = and_(*search._filters(Query(text=q), words, flags, fts=use_fts))
+                db.session.execute(select(func.count()).select_from(Vacancy).where(where)).scalar()
+                db.session.execute(select(Vacancy.id).where(where).order_by(Vacancy.id.desc()).limit(20)).all()
+        run()
+        samples = timed(run, rounds)
+    return percentiles([s / len(TEXT) for s in samples])
+
+
 def bench_fts5(db_path, rounds):
     connection = sqlite3.connect(db_path)
     connection.execute("DROP TABLE IF EXISTS bench_fts")
@@ -148,6 +170,8 @@ def main():
             print(f"{rows} rows, search ms (p50, p95):")
             for name, (p50, p95) in bench_search(app, args.rounds).items():
                 print(f"  {name:<20} {p50:7.1f} {p95:7.1f}")
+            p50, p95 = bench_engine(app, args.rounds)
+            print(f"  {'engine (count + 20 ids)':<20} {p50:7.1f} {p95:7.1f}")
             if path:
                 p50, p95 = bench_fts5(path, args.rounds)
                 print(f"  {'bare FTS5 MATCH':<20} {p50:7.1f} {p95:7.1f}")
