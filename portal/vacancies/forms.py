@@ -12,7 +12,6 @@ from wtforms import BooleanField, SelectField, StringField
 
 from portal.public_forms import choices
 from portal.search.analysis import sanitize_query
-from portal.text import DISTRICTS
 from portal.vacancies import nearby
 from portal.vacancies.search import Query
 
@@ -43,7 +42,7 @@ class VacancyFilterForm(FlaskForm):
     def __init__(self, *args, centres=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.centres = centres or {}
-        self.rayon.choices = choices({"": _l("Anywhere"), **{code: DISTRICTS[code] for code in self.centres}})
+        self.rayon.choices = choices({"": _l("Anywhere"), **nearby.district_names(self.centres)})
         if self.centres:
             self.sort.choices = choices({**SORTS, **NEAR_SORT})
 

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from portal.config import is_production
 from portal.text import DISTRICTS
 from portal.yaml_files import load_yaml_file
 
@@ -87,12 +88,15 @@ def load_centres(path):
 def centres_for(app):
     """The points the app measures from: the configured file; in development, when it has none, the marked
     sample points (so the filter can be tried on the demo vacancies). Production never gets a sample."""
-    from portal.config import is_production
-
     centres = load_centres(app.config["VACANCY_DISTRICT_CENTRES_FILE"] or CENTRES_FILE)
     if not centres and not is_production(app) and app.config.get("VACANCY_DEMO_CENTRES", True):
         centres = load_centres(DEMO_CENTRES_FILE)
     return centres
+
+
+def district_names(centres):
+    """{district code: its name} of the districts a search can measure from, in the file's order."""
+    return {code: DISTRICTS[code] for code in centres}
 
 
 def box(centre, km):

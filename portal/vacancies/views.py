@@ -14,7 +14,6 @@ from portal.extensions import db
 from portal.i18n import localized_route
 from portal.staff.auth import require_staff
 from portal.staff.menu import register_staff_page
-from portal.text import DISTRICTS
 from portal.vacancies import classify, nearby, search, store
 from portal.vacancies.classify import CONVICTION_FILE
 from portal.vacancies.forms import SORTS, VacancyFilterForm, link_args
@@ -113,7 +112,8 @@ def employer_vacancies(employer_id):
 
 def district_choices():
     """[(district code, its name)] that «Рядом с районом» can measure from, for forms on other pages."""
-    return [(code, str(DISTRICTS[code])) for code in current_app.extensions["district_centres"]]
+    names = nearby.district_names(current_app.extensions["district_centres"])
+    return [(code, str(name)) for code, name in names.items()]
 
 
 def request_subject(ref):
