@@ -2,9 +2,9 @@
 
 Every value is checked here; a wrong one is dropped with a friendly message and never reaches the database.
 The URL contract (docs/vacancies.md): q, salary_from, day, housing, no_experience, no_medbook, part_time,
-rayon (a district with a point in district_centres.yaml) and km, sort=new|pay|near, page, inn (an employer's
-ИНН), and closed=<ban ids of conviction.yaml, comma-separated>
-from the conviction check.
+rayon (a district with a point in district_centres.yaml) or tochka (a point the visitor pasted, «55.16, 61.40»)
+and km, sort=new|pay|near, page, inn (an employer's ИНН), and closed=<ban ids of conviction.yaml,
+comma-separated> from the conviction check.
 """
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -16,8 +16,9 @@ from portal.vacancies import nearby
 from portal.vacancies.search import Query
 
 SORTS = {"new": _l("Newest first"), "pay": _l("Highest pay first")}
-NEAR_SORT = {"near": _l("Closest first")}  # offered only when a district is chosen
+NEAR_SORT = {"near": _l("Closest first")}  # kept only when a district or a point is chosen
 MAX_SALARY = 10_000_000
+MAX_POINT_TEXT = 500  # a pasted map link with its tail; the coordinates are near its start
 
 
 class VacancyFilterForm(FlaskForm):
@@ -36,6 +37,10 @@ class VacancyFilterForm(FlaskForm):
     sort = SelectField(_l("Order"), choices=choices(SORTS), default="new", validate_choice=False)
     rayon = SelectField(_l("Close to a district"), default="", validate_choice=False,
                         description=_l("Measured from the district's centre in a straight line."))
+    tochka = StringField(_l("Or your own point"),
+                         description=_l("In a map app, press and hold your finger on the place: two numbers "
+                                        "appear, for example 55.16, 61.40. Copy them here. We round the point "
+                                        "to about a kilometre and keep nothing."))
     km = SelectField(_l("How far"), default=str(nearby.DEFAULT_RADIUS_KM), validate_choice=False,
                      choices=choices({str(km): _l("up to %(km)d km", km=km) for km in nearby.RADII_KM}))
 
@@ -43,8 +48,29 @@ class VacancyFilterForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.centres = centres or {}
         self.rayon.choices = choices({"": _l("Anywhere"), **nearby.district_names(self.centres)})
-        if self.centres:
-            self.sort.choices = choices({**SORTS, **NEAR_SORT})
+        self.sort.choices = choices({**SORTS, **NEAR_SORT})
+
+    def _near(self, problems):
+        """The district's point or the visitor's own (which wins when both are given), or None."""
+        point = None
+        if (self.tochka.data or "").strip():
+            point = nearby.parse_point(self.tochka.data[:MAX_POINT_TEXT])
+            if point is None:
+                problems.append(_l("We could not read the point. Paste two numbers from a map app, for example "
+                                   "55.16, 61.40 (a place in Chelyabinsk oblast)."))
+            else:
+                self.tochka.data = point.as_text()
+        if self.rayon.data:
+            centre = self.centres.get(self.rayon.data)
+            if centre is None:
+                problems.append(_l("We have no point for that district, so we show vacancies everywhere."))
+                self.rayon.data = ""
+            elif point is not None:
+                problems.append(_l("We measured from your point, not from the district."))
+                self.rayon.data = ""
+            else:
+                point = centre
+        return point
 
     def to_query(self, args, known_bans):
         """(Query, [problems]): the checked search, and a friendly message for each value left out."""
@@ -60,17 +86,16 @@ class VacancyFilterForm(FlaskForm):
             else:
                 problems.append(_l("Write the pay as a number of roubles, for example 40000."))
                 self.salary_from.data = ""
-        near, radius = None, nearby.DEFAULT_RADIUS_KM
-        if self.rayon.data:
-            near = self.centres.get(self.rayon.data)
-            if near is None:
-                problems.append(_l("We have no point for that district, so we show vacancies everywhere."))
-                self.rayon.data = ""
-            elif self.km.data.isdigit() and int(self.km.data) in nearby.RADII_KM:
+        near, radius = self._near(problems), nearby.DEFAULT_RADIUS_KM
+        if near is not None:
+            if self.km.data.isdigit() and int(self.km.data) in nearby.RADII_KM:
                 radius = int(self.km.data)
             else:
                 self.km.data = str(radius)
         sort = self.sort.data if self.sort.data in SORTS or (self.sort.data in NEAR_SORT and near) else "new"
+        if self.sort.data in NEAR_SORT and near is None:
+            problems.append(_l("To show the closest first, choose a district or paste your point."))
+            self.sort.data = sort
         closed = []
         for part in (args.get("closed") or "").split(","):
             part = part.strip()
@@ -113,7 +138,10 @@ def link_args(query):
         args["closed"] = ",".join(query.closed)
     if query.employer_inn:
         args["inn"] = query.employer_inn
-    if query.near is not None:
+    if isinstance(query.near, nearby.Point):
+        args["tochka"] = query.near.as_text()
+    elif query.near is not None:
         args["rayon"] = query.near.district
+    if query.near is not None:
         args["km"] = query.radius_km
     return args

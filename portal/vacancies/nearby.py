@@ -1,11 +1,14 @@
-"""«Рядом с районом»: the district points the vacancy search measures from, and the distance arithmetic.
+"""«Рядом с районом» and «своя точка»: the points the vacancy search measures from, and the distance arithmetic.
 
-The points are data (portal/content/district_centres.yaml, `VACANCY_DISTRICT_CENTRES_FILE`), each with its
-source and the day it was checked; a wrong file stops the app naming the district and the field. Distances
-are straight lines on an equirectangular approximation: within a city of 40 km it is off by well under 1 %,
-and it is plain arithmetic that SQLite and PostgreSQL both evaluate in the query.
+A search measures from a district's point or from a point the visitor pastes (coordinates from a map app or a
+map link), rounded to about a kilometre. The district points are data (portal/content/district_centres.yaml,
+`VACANCY_DISTRICT_CENTRES_FILE`), each with its source and the day it was checked; a wrong file stops the app
+naming the district and the field. Distances are straight lines on an equirectangular approximation: within a
+city of 40 km it is off by well under 1 %, and it is plain arithmetic that SQLite and PostgreSQL both evaluate
+in the query.
 """
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,6 +25,11 @@ RADII_KM = (3, 5, 10, 20)
 DEFAULT_RADIUS_KM = 5
 # Chelyabinsk with its outskirts: a point outside is a typo (a swapped lat/lng, a dropped digit).
 CITY_BOX = {"lat": (54.9, 55.4), "lng": (61.0, 61.8)}
+# Chelyabinsk oblast, where every vacancy is. The two ranges do not overlap, so a pasted pair reads one way
+# only, whichever order it comes in (map apps write «55.16, 61.40», many map links «61.40,55.16»).
+REGION_BOX = {"lat": (51.8, 56.5), "lng": (57.0, 63.6)}
+POINT_DECIMALS = 2  # 0.01° is about 1.1 km north–south and 0.6 km east–west here
+_DEGREES = re.compile(r"(?<![\d.])(\d{2})[.,](\d+)")
 
 
 class CentresError(ValueError):
@@ -37,6 +45,36 @@ class Centre:
     source: str
     checked: date
     is_demo: bool = False
+
+
+@dataclass(frozen=True)
+class Point:
+    """A point the visitor chose, rounded to about a kilometre, so that the link a person shares or keeps in
+    the browser's history does not pin a home. It is read from the URL and never stored."""
+    lat: float
+    lng: float
+
+    def as_text(self):
+        return f"{self.lat:.{POINT_DECIMALS}f}, {self.lng:.{POINT_DECIMALS}f}"
+
+
+def point_at(lat, lng):
+    """The rounded Point at (lat, lng), or None outside Chelyabinsk oblast."""
+    (lat_low, lat_high), (lng_low, lng_high) = REGION_BOX["lat"], REGION_BOX["lng"]
+    if not (lat_low <= lat <= lat_high and lng_low <= lng <= lng_high):
+        return None
+    return Point(round(lat, POINT_DECIMALS), round(lng, POINT_DECIMALS))
+
+
+def parse_point(text):
+    """The Point in pasted text: «55.160523, 61.402554», «55,16 61,40», a map link with the two numbers in
+    either order; the first neighbouring pair of decimal numbers inside Chelyabinsk oblast. None if none is."""
+    numbers = [float(f"{whole}.{fraction}") for whole, fraction in _DEGREES.findall(text or "")]
+    for first, second in zip(numbers, numbers[1:], strict=False):
+        point = point_at(first, second) or point_at(second, first)
+        if point is not None:
+            return point
+    return None
 
 
 def load_centres(path):

@@ -66,7 +66,7 @@ class Query:
     sort: str = "new"
     page: int = 1
     employer_inn: str | None = None
-    near: object = None        # a nearby.Centre: only vacancies within radius_km of it
+    near: object = None        # a nearby.Centre or nearby.Point: only vacancies within radius_km of it
     radius_km: int = 5
 
 

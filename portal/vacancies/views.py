@@ -4,7 +4,7 @@ Thin views over search.py and store.py. The public pages set no cookie and log n
 the conviction answers arrive only as ban ids in the URL (`closed=`), are used for this one response and are
 never stored. They are not put in the page cache, so a sync through any instance shows on every instance.
 """
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -43,8 +43,11 @@ def ban_titles():
 def results():
     form = VacancyFilterForm(formdata=request.args, centres=current_app.extensions["district_centres"])
     query, problems = form.to_query(request.args, set(_rules().ids()))
-    result = search.search(query)
     args = link_args(query)
+    if "tochka" in args and args["tochka"] != request.args.get("tochka") and not problems:
+        # A pasted map link or a precise point becomes the short, rounded link that people share and keep.
+        return redirect(url_for("vacancies.results", **args, **({"page": query.page} if query.page > 1 else {})))
+    result = search.search(query)
     return render_template("vacancies/search.html", form=form, query=query, result=result, problems=problems,
                            args=args, sorts=SORTS, last_sync=store.last_sync(), ban_titles=ban_titles(),
                            distance=lambda card: _distance(card, query),
@@ -52,7 +55,7 @@ def results():
 
 
 def _distance(card, query):
-    """«≈ 3,2 км» from the chosen district's point, or None."""
+    """«≈ 3,2 км» from the chosen district's point or the visitor's own, or None."""
     if query.near is None or card.lat is None or card.lng is None:
         return None
     return f"≈ {nearby.distance_km(card.lat, card.lng, query.near):.1f}".replace(".", ",") + " км"
@@ -66,7 +69,15 @@ def vacancy(vacancy_id):
     reasons = [(ban_id, classify.why_of(_rules(), ban_id), ban_titles().get(ban_id, ban_id))
                for ban_id in card.ban_ids]
     return render_template("vacancies/vacancy.html", card=card, reasons=reasons, last_sync=store.last_sync(),
-                           back=request.args.get("from") == "search")
+                           back=request.args.get("from") == "search", near_url=_near_url(card))
+
+
+def _near_url(card):
+    """The search around this vacancy's own place, closest first, or None when it has no coordinates."""
+    point = nearby.point_at(card.lat, card.lng) if card.lat is not None and card.lng is not None else None
+    if point is None:
+        return None
+    return url_for("vacancies.results", tochka=point.as_text(), km=nearby.DEFAULT_RADIUS_KM, sort="near")
 
 
 @staff_bp.route("/")

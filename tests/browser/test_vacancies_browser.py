@@ -1,5 +1,9 @@
-"""Vacancy search in a real browser at 360 px with JavaScript off: search, filter, the vacancy page and the
-conviction-aware link; axe clean, no sideways scroll, no other host, no cookie, under 30 KB."""
+"""Vacancy search in a real browser at 360 px with JavaScript off: search, filter, the vacancy page, the
+conviction-aware link and «close to me» from a pasted point; axe clean, no sideways scroll, no other host, no
+cookie, under 30 KB."""
+import re
+from urllib.parse import unquote_plus
+
 import pytest
 
 from portal.extensions import db
@@ -79,4 +83,28 @@ def test_conviction_aware_link_hides_closed_jobs_and_the_card_explains(browser, 
     card.page.click("text=Проверьте, закрыта ли она для вас")
     card.page.wait_for_load_state()
     assert card.page.url.endswith("/proverka-sudimosti")
+    context.close()
+
+
+def test_close_to_my_own_point_works_without_javascript(browser, live_server, screenshots, live_app,
+                                                       demo_vacancies):
+    context = browser.new_context(java_script_enabled=False, **PHONE)
+    page = PageVisit(context, live_server, "/vakansii").page
+    page.fill("#tochka", "55.160523, 61.402554")
+    page.select_option("#km", "5")
+    page.select_option("#sort", "near")
+    page.click("form.vacancy-filters button[type=submit]")
+    page.wait_for_load_state()
+    assert "tochka=55.16, 61.40" in unquote_plus(page.url) and "160523" not in page.url
+    assert page.input_value("#tochka") == "55.16, 61.40"
+    distances = [float(d.replace(",", ".")) for d in page.locator(".vacancy-card").all_inner_texts()
+                 for d in re.findall(r"≈ (\d+,\d) км", d)]
+    assert distances and distances == sorted(distances) and max(distances) <= 5.05
+    check_page(browser, live_server, page.url.replace(live_server, ""), screenshots, "vacancies-own-point-phone")
+    page.locator(".vacancy-card h2 a").first.click()
+    page.wait_for_load_state()
+    page.click("text=Другие вакансии рядом с этой")
+    page.wait_for_load_state()
+    assert "sort=near" in page.url and "≈ 0," in page.locator(".vacancy-card").first.inner_text()
+    assert context.cookies() == []
     context.close()
