@@ -107,8 +107,8 @@ def load_demo():
 def clear_demo():
     from portal.vacancies import store
     count = db.session.execute(delete(Vacancy).where(Vacancy.is_demo.is_(True))).rowcount
-    db.session.commit()
     store.refresh_fts()
+    db.session.commit()
     return count
 
 

@@ -32,6 +32,7 @@ GENERIC = frozenset({"работа", "работать", "вакансия", "т
                      "челябинский", "область", "в", "на", "с", "для", "по", "и"})
 HOUSING_WORDS = frozenset({"проживание", "жилье", "общежитие", "жилой", "жильё", "проживать", "квартира"})
 NO_EXPERIENCE_PHRASES = ("без опыта", "опыт не нужен", "опыт не требуется", "без опыта работы")
+HOUSING_FLAG = "housing"  # the word SQLite's index stores in its `flags` column for a card with housing
 
 
 def analyse(*texts):
@@ -81,22 +82,31 @@ class Result:
     words: list = field(default_factory=list)
 
 
-def _fts_prefix(term):
-    return '"' + _prefix(term).replace('"', "") + '"*'
+def _is_housing_word(term):
+    return term in HOUSING_WORDS or bool(set(ru_lemmas(term)) & HOUSING_WORDS)
 
 
-def _word_condition(term, fts=False):
-    candidates = sorted(c for c in {term, *ru_lemmas(term)} if c)
-    if fts:
-        # SQLite: the FTS5 index over the same lemma column (portal/vacancies/store.py, refresh_fts).
-        expression = " OR ".join(_fts_prefix(c) for c in candidates)
-        likes = [Vacancy.id.in_(select(literal_column("rowid")).select_from(table("vacancy_fts"))
-                                .where(text("vacancy_fts MATCH :e").bindparams(e=expression)))]
-    else:
-        likes = [Vacancy.search_text.like(f"% {_prefix(c)}%") for c in candidates]
-    if term in HOUSING_WORDS or set(ru_lemmas(term)) & HOUSING_WORDS:
+def _candidates(term):
+    return sorted(c for c in {term, *ru_lemmas(term)} if c)
+
+
+def _word_condition(term):
+    """One query word on the lemma column (PostgreSQL, and SQLite before its index exists)."""
+    likes = [Vacancy.search_text.like(f"% {_prefix(c)}%") for c in _candidates(term)]
+    if _is_housing_word(term):
         likes.append(Vacancy.housing.is_(True))
     return or_(*likes)
+
+
+def match_expression(words):
+    """The FTS5 query of SQLite's index (store.refresh_fts) for every word: each word is any of its lemmas'
+    prefixes in the lemma column; a housing word also matches the card's housing flag."""
+    groups = []
+    for term in words:
+        prefixes = " OR ".join('"' + _prefix(c).replace('"', "") + '"*' for c in _candidates(term))
+        group = f"search_text : ({prefixes})"
+        groups.append(f"({group} OR flags : {HOUSING_FLAG})" if _is_housing_word(term) else f"({group})")
+    return " AND ".join(groups)
 
 
 def _title_hit(words):
@@ -119,8 +129,9 @@ def query_words(text):
     return words[:8], flags
 
 
-def _filters(query, words, flags, fts=False):
-    conditions = [Vacancy.status == "open"]
+def _narrowing(query, flags):
+    """The visitor's filters other than the words: conditions on the card's columns."""
+    conditions = []
     if query.employer_inn:
         conditions.append(Vacancy.employer_inn == query.employer_inn)
     if query.salary_from:
@@ -139,8 +150,28 @@ def _filters(query, words, flags, fts=False):
         lat_low, lat_high, lng_low, lng_high = nearby.box(query.near, query.radius_km)
         conditions += [Vacancy.lat.between(lat_low, lat_high), Vacancy.lng.between(lng_low, lng_high),
                        nearby.squared_km(Vacancy.lat, Vacancy.lng, query.near) <= query.radius_km ** 2]
-    conditions.extend(_word_condition(w, fts) for w in words)
     return conditions
+
+
+def match(query, words, flags):
+    """(the SQL condition of the cards shown, their number) before the conviction filter. On SQLite, once its
+    index exists, the words are one FTS5 query; a search by words alone is then counted by the index itself,
+    which holds only open cards, without reading a row."""
+    from portal.vacancies.store import FTS_TABLE, fts_available
+    narrowing = _narrowing(query, flags)
+    conditions = [Vacancy.status == "open", *narrowing]
+    if words and fts_available():
+        expression = match_expression(words)
+        conditions.append(Vacancy.id.in_(select(literal_column("rowid")).select_from(table(FTS_TABLE)).where(
+            text(f"{FTS_TABLE} MATCH :e").bindparams(e=expression))))
+        if not narrowing:  # plain SQL: this count is most of a words-only search's work
+            total = db.session.connection().exec_driver_sql(
+                f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?", (expression,)).scalar()
+            return and_(*conditions), total
+    else:
+        conditions.extend(_word_condition(w) for w in words)
+    where = and_(*conditions)
+    return where, db.session.execute(select(func.count()).select_from(Vacancy).where(where)).scalar()
 
 
 def _closed_condition(closed):
@@ -186,14 +217,12 @@ def correct_word(word, words):
 
 
 def _run(query, words, flags):
-    from portal.vacancies.store import fts_available
-    conditions = _filters(query, words, flags, fts=bool(words) and fts_available())
-    base = and_(*conditions)
-    visible = and_(base, not_(_closed_condition(query.closed))) if query.closed else base
-    total = db.session.execute(select(func.count()).select_from(Vacancy).where(visible)).scalar()
-    hidden = 0
+    base, total = match(query, words, flags)
+    visible, hidden = base, 0
     if query.closed:
-        hidden = db.session.execute(select(func.count()).select_from(Vacancy).where(base)).scalar() - total
+        visible = and_(base, not_(_closed_condition(query.closed)))
+        shown = db.session.execute(select(func.count()).select_from(Vacancy).where(visible)).scalar()
+        total, hidden = shown, total - shown
     order = []
     title_hit = _title_hit(words)
     if title_hit is not None:

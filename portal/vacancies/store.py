@@ -102,33 +102,43 @@ def apply(fetched, source, is_demo=False, sync=None):
     sync.added, sync.updated, sync.closed = counts.added, counts.updated, counts.closed
     sync.errors = len(fetched.errors)
     sync.error_text = "\n".join(fetched.errors[:20]) or None
-    db.session.commit()
+    db.session.flush()
     refresh_fts()
+    db.session.commit()  # the cards and their word index become visible together, on every instance
     return sync
 
 
-FTS_TABLE = "vacancy_fts"
+FTS_TABLE = "vacancy_words"
+LEGACY_FTS_TABLES = ("vacancy_fts",)  # the first index (external content over every card), replaced
 
 
 def refresh_fts():
-    """On SQLite, rebuild the FTS5 index over `vacancy.search_text` (outside the ORM metadata on purpose:
-    it is derived, rebuilt after every write, and the migration comparison must not see it). PostgreSQL
-    needs nothing here: its trigram index (migration 0008) is kept current by PostgreSQL itself."""
+    """On SQLite, rebuild the FTS5 index of the open cards in the current transaction (the caller commits).
+
+    The index holds only open cards, with their lemma column and a `flags` column («housing»), so a search by
+    words alone is counted by the index without reading a row (docs/search.md). It is contentless and
+    outside the ORM metadata on purpose: derived data, rebuilt after every write, that the migration comparison
+    must not see. PostgreSQL needs nothing here: its trigram index (migration 0008) is kept current by
+    PostgreSQL itself."""
     if db.engine.dialect.name != "sqlite":
         return
-    with db.engine.begin() as connection:
-        # unicode61 without diacritics removal: «й» must stay «й»; prefix indexes serve «свар*».
-        connection.exec_driver_sql(
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(search_text, content='vacancy', "
-            "content_rowid='id', tokenize='unicode61 remove_diacritics 0', prefix='3 4 5')")
-        connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+    for legacy in LEGACY_FTS_TABLES:
+        db.session.execute(text(f"DROP TABLE IF EXISTS {legacy}"))
+    # unicode61 without diacritics removal: «й» must stay «й»; prefix indexes serve «свар*».
+    db.session.execute(text(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(search_text, flags, content='', "
+        "tokenize='unicode61 remove_diacritics 0', prefix='3 4 5')"))
+    db.session.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')"))
+    db.session.execute(text(
+        f"INSERT INTO {FTS_TABLE}(rowid, search_text, flags) SELECT id, search_text, "
+        f"CASE WHEN housing THEN '{search.HOUSING_FLAG}' ELSE '' END FROM vacancy WHERE status = 'open'"))
 
 
 def fts_available():
     if db.engine.dialect.name != "sqlite":
         return False
-    return db.session.execute(text("SELECT count(*) FROM sqlite_master WHERE name = :n"), {"n": FTS_TABLE}
-                              ).scalar() > 0
+    return db.session.connection().exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name = ?",
+                                                   (FTS_TABLE,)).scalar() > 0
 
 
 def last_sync():

@@ -90,9 +90,11 @@ def upgrade():
 
 
 def downgrade():
-    # The FTS5 index (SQLite only) is derived data created by the sync, outside the ORM metadata.
+    # The FTS5 index (SQLite only) is derived data created by the sync, outside the ORM metadata
+    # (vacancy_fts first, vacancy_words since the index holds only open cards).
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TABLE IF EXISTS vacancy_fts")
+        op.execute("DROP TABLE IF EXISTS vacancy_words")
     with op.batch_alter_table('vacancy_sync', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_vacancy_sync_started_at'))
 
