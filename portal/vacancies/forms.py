@@ -34,7 +34,7 @@ class VacancyFilterForm(FlaskForm):
     no_experience = BooleanField(_l("No experience needed"))
     no_medbook = BooleanField(_l("No medical book needed"))
     part_time = BooleanField(_l("Part-time or temporary"))
-    sort = SelectField(_l("Order"), choices=choices(SORTS), default="new", validate_choice=False)
+    sort = SelectField(_l("Order"), choices=choices({**SORTS, **NEAR_SORT}), default="new", validate_choice=False)
     rayon = SelectField(_l("Close to a district"), default="", validate_choice=False,
                         description=_l("Measured from the district's centre in a straight line."))
     tochka = StringField(_l("Or your own point"),
@@ -48,7 +48,6 @@ class VacancyFilterForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.centres = centres or {}
         self.rayon.choices = choices({"": _l("Anywhere"), **nearby.district_names(self.centres)})
-        self.sort.choices = choices({**SORTS, **NEAR_SORT})
 
     def _near(self, problems):
         """The district's point or the visitor's own (which wins when both are given), or None."""

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from portal.clock import now_utc
 from portal.extensions import MIGRATION_ONLY_OBJECTS, db
 
-# The columns every filter of /vakansii reads (search.py `_filters`), carried in the two ordering indexes:
+# The columns every filter of /vakansii reads (search.py `_narrowing`), carried in the two ordering indexes:
 # a page of 20 walks the index in its order and tests the filters on the index entries, and the count is a
 # covering scan of the same index, so neither reads the wide table rows (docs/performance.md, «filters only»).
 FILTER_COLUMNS = ("housing", "day_shift", "part_time", "no_experience", "medical_book", "pay", "ban_groups", "lat",
